@@ -1,0 +1,65 @@
+"""The effort list's filters (django-filter)."""
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Effort, Goal, Spearhead, TargetGroup, Team
+
+YES_NO = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+CODE = re.compile(r"^\s*(\d+)\.(\d+)\s*$")
+
+
+class EffortFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        help_text=_("Number (e.g. 3.1), words from the title or description, or a team."),
+    )
+    spearhead = django_filters.ModelChoiceFilter(
+        label=_("Spearhead"), queryset=Spearhead.objects.all(), empty_label=_("All")
+    )
+    goal = django_filters.ModelChoiceFilter(
+        label=_("Goal"),
+        field_name="goals",
+        queryset=Goal.objects.select_related("spearhead"),
+        empty_label=_("All"),
+    )
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"), queryset=Team.objects.all(), empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Effort.Status.choices, empty_label=_("All")
+    )
+    is_priority = django_filters.BooleanFilter(
+        label=_("Priority"), widget=forms.Select(choices=YES_NO)
+    )
+    in_line = django_filters.BooleanFilter(
+        label=_("Carried by the line organisation"), widget=forms.Select(choices=YES_NO)
+    )
+    target_group = django_filters.ModelChoiceFilter(
+        label=_("Target group"),
+        field_name="target_groups",
+        queryset=TargetGroup.objects.all(),
+        empty_label=_("All"),
+    )
+
+    class Meta:
+        model = Effort
+        fields = ["q", "spearhead", "goal", "team", "status", "is_priority", "in_line"]
+
+    def search(self, queryset, name, value):
+        match = CODE.match(value)
+        if match:
+            return queryset.filter(spearhead__number=int(match[1]), number=int(match[2]))
+        words = value.split()
+        for word in words:
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(team__name__icontains=word)
+            )
+        return queryset

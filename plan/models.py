@@ -1,0 +1,281 @@
+"""The multi-year plan: spearheads, goals, efforts and the monitor figures (see DOMAIN.md)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Plan(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    start_year = models.PositiveSmallIntegerField(_("start year"))
+    end_year = models.PositiveSmallIntegerField(_("end year"))
+    ambition = models.TextField(_("ambition"))
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-start_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=F("start_year")), name="plan_end_not_before_start"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Spearhead(models.Model):
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="spearheads")
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=100)
+    ambition = models.TextField(_("ambition"))
+
+    class Meta:
+        verbose_name = _("spearhead")
+        verbose_name_plural = _("spearheads")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="spearhead_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="spearhead_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("plan:spearhead-detail", args=[self.pk])
+
+
+class GoalQuerySet(models.QuerySet):
+    def get_by_code(self, code: str, *, plan: Plan) -> "Goal":
+        spearhead_number, _dot, number = code.strip().partition(".")
+        return self.get(
+            spearhead__plan=plan, spearhead__number=int(spearhead_number), number=int(number)
+        )
+
+
+class Goal(models.Model):
+    spearhead = models.ForeignKey(Spearhead, models.CASCADE, related_name="goals")
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("text"))
+
+    objects = GoalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["spearhead__plan", "spearhead__number", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["spearhead", "number"], name="goal_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="goal_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.text}"
+
+    def get_absolute_url(self):
+        return reverse("plan:goal-detail", args=[self.pk])
+
+    @property
+    def code(self) -> str:
+        """ "S.N": spearhead number and goal number. Load with select_related("spearhead")."""
+        return f"{self.spearhead.number}.{self.number}"
+
+
+class Team(models.Model):
+    """A department or team of the municipality; it owns efforts."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("members"),
+        related_name="teams",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Partner(models.Model):
+    """An organisation in the city or region that works with us on efforts."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TargetGroup(models.Model):
+    """One of the four groups of internationals of section 4.1."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class EffortQuerySet(models.QuerySet):
+    def priority(self):
+        return self.filter(is_priority=True)
+
+    def for_team(self, team):
+        return self.filter(team=team)
+
+    def open(self):
+        return self.exclude(status__in=[Effort.Status.DONE, Effort.Status.STOPPED])
+
+    def with_relations(self):
+        """What a list of efforts shows: code parts, team, lead and goals with their codes."""
+        return self.select_related("spearhead", "team", "lead").prefetch_related(
+            models.Prefetch("goals", queryset=Goal.objects.select_related("spearhead"))
+        )
+
+
+class Effort(models.Model):
+    class Status(models.TextChoices):  # codes and labels from DOMAIN.md
+        NOT_STARTED = "not_started", _("Not started")  # nl: Nog niet gestart
+        ON_TRACK = "on_track", _("On track")  # nl: Loopt volgens planning
+        AT_RISK = "at_risk", _("At risk")  # nl: Aandacht nodig
+        DELAYED = "delayed", _("Delayed")  # nl: Vertraagd
+        DONE = "done", _("Completed")  # nl: Afgerond
+        STOPPED = "stopped", _("Stopped")  # nl: Gestopt
+
+    class Financing(models.TextChoices):  # section 3.2
+        EXISTING_CAPACITY = "existing_capacity", _("Within existing capacity")
+        EXTRA_FUNDS = "extra_funds", _("Extra funds needed")
+        CO_FINANCING = "co_financing", _("Co-financing")
+        SUBSIDY = "subsidy", _("Subsidy")
+
+    spearhead = models.ForeignKey(
+        Spearhead, models.PROTECT, related_name="efforts", verbose_name=_("spearhead")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    goals = models.ManyToManyField(
+        Goal, related_name="efforts", blank=True, verbose_name=_("goals")
+    )
+    team = models.ForeignKey(Team, models.PROTECT, related_name="efforts", verbose_name=_("team"))
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_efforts",
+        verbose_name=_("lead"),
+    )
+    partners = models.ManyToManyField(
+        Partner, related_name="efforts", blank=True, verbose_name=_("partners")
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup, related_name="efforts", blank=True, verbose_name=_("target groups")
+    )
+    international_role = models.TextField(_("role of internationalisation"), blank=True)
+    policy_relation = models.TextField(_("relation to policy"), blank=True)
+    financing = models.CharField(_("financing"), max_length=20, choices=Financing, blank=True)
+    is_priority = models.BooleanField(_("priority"), default=False)
+    in_line = models.BooleanField(
+        _("carried by the line organisation"),
+        default=False,
+        help_text=_("Already carried by a team in its regular work (green in the plan)."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.NOT_STARTED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("end"), null=True, blank=True)
+    note = models.TextField(_("progress note"), blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EffortQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("effort")
+        verbose_name_plural = _("efforts")
+        ordering = ["spearhead__plan", "spearhead__number", "number"]
+        constraints = [
+            # The code "S.N" is unique in the plan: S is the spearhead's number.
+            models.UniqueConstraint(fields=["spearhead", "number"], name="effort_unique_code"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="effort_number_positive"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="effort_progress_range"),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="effort_end_not_before_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("plan:effort-detail", args=[self.pk])
+
+    @property
+    def code(self) -> str:
+        """ "S.N", the import key. Load with select_related("spearhead")."""
+        return f"{self.spearhead.number}.{self.number}"
+
+    def can_edit(self, user) -> bool:
+        if user.has_perm("plan.change_effort"):
+            return True
+        return self.team.members.filter(pk=user.pk).exists()
+
+
+class Indicator(models.Model):
+    """A figure of the Monitor Internationalisering, kept with a value per year."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class IndicatorValue(models.Model):
+    indicator = models.ForeignKey(
+        Indicator, models.CASCADE, related_name="values", verbose_name=_("indicator")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year"], name="indicator_value_unique_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.year}: {self.value} {self.unit}".rstrip()

@@ -1,0 +1,61 @@
+"""The portal's roles (DOMAIN.md, "The people") as Django groups with model permissions.
+
+Model permissions say what a role may do with a kind of object; which efforts a steering-group
+member may edit (their own team's) is decided per object by `Effort.can_edit`.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+PLAN_MODELS = (
+    "plan",
+    "spearhead",
+    "goal",
+    "team",
+    "partner",
+    "targetgroup",
+    "effort",
+    "indicator",
+    "indicatorvalue",
+)
+
+
+class Role(models.TextChoices):
+    """Group names: stable identifiers, shown through their translated labels."""
+
+    STEERING_GROUP = "regiegroep", _("Steering group member")
+    PROGRAMME_MANAGER = "opgavemanager", _("Programme manager")
+    CLIENT = "opdrachtgever", _("Client (ambtelijk opdrachtgever)")
+    DIRECTORS = "directieteam", _("Board of directors")
+    ALDERMAN = "wethouder", _("Alderman")
+    READER = "lezer", _("Reader")
+
+
+def _plan_perms(*actions: str) -> list[str]:
+    return [f"plan.{action}_{model}" for model in PLAN_MODELS for action in actions]
+
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.STEERING_GROUP: _plan_perms("view"),
+    Role.PROGRAMME_MANAGER: _plan_perms("add", "change", "delete", "view") + ["auth.view_user"],
+    Role.CLIENT: _plan_perms("view"),
+    Role.DIRECTORS: _plan_perms("view"),
+    Role.ALDERMAN: _plan_perms("view"),
+    Role.READER: _plan_perms("view"),
+}
+
+
+def role_groups_sync(*, group_model, permission_model) -> None:
+    """Create or update one group per role with exactly its permissions.
+
+    Takes the models as arguments so that data migrations can pass their historical ones.
+    """
+    for role, perm_names in ROLE_PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=role)
+        permissions = []
+        for perm_name in perm_names:
+            app_label, codename = perm_name.split(".")
+            permissions.append(
+                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(permissions)

@@ -1,0 +1,67 @@
+"""Read-only pages of the plan. Every view needs a login (LoginRequiredMiddleware)."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+
+from . import selectors
+from .filters import EffortFilter
+from .models import Effort, Goal, Spearhead
+
+EFFORTS_PER_PAGE = 50
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """200 when the database answers, 503 when it does not (for the load balancer)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def plan_overview(request):
+    plan = selectors.plan_current()
+    context = {"plan": plan}
+    if plan is not None:
+        efforts = Effort.objects.filter(spearhead__plan=plan)
+        context["spearheads"] = selectors.spearheads_overview(plan=plan)
+        context["totals"] = selectors.status_counts(efforts)
+    return render(request, "plan/plan_overview.html", context)
+
+
+def spearhead_detail(request, pk):
+    spearhead = get_object_or_404(Spearhead.objects.select_related("plan"), pk=pk)
+    context = {
+        "spearhead": spearhead,
+        "goals": selectors.spearhead_goals_with_efforts(spearhead=spearhead),
+        "efforts": spearhead.efforts.with_relations(),
+    }
+    return render(request, "plan/spearhead_detail.html", context)
+
+
+def goal_detail(request, pk):
+    goal = get_object_or_404(Goal.objects.select_related("spearhead__plan"), pk=pk)
+    efforts = goal.efforts.with_relations()
+    return render(request, "plan/goal_detail.html", {"goal": goal, "efforts": efforts})
+
+
+def effort_list(request):
+    effort_filter = EffortFilter(request.GET or None, queryset=Effort.objects.with_relations())
+    page = Paginator(effort_filter.qs, EFFORTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": effort_filter, "page": page, "query": query.urlencode()}
+    return render(request, "plan/effort_list.html", context)
+
+
+def effort_detail(request, pk):
+    queryset = Effort.objects.with_relations().select_related("spearhead__plan")
+    effort = get_object_or_404(queryset.prefetch_related("partners", "target_groups"), pk=pk)
+    return render(request, "plan/effort_detail.html", {"effort": effort})

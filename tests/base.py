@@ -1,0 +1,90 @@
+"""Shared test data: a small plan and the three actors of STYLE.md section 9."""
+
+from datetime import date
+
+from django.contrib.auth.models import Group, User
+from django.test import TestCase
+
+from plan.models import Effort, Goal, Partner, Plan, Spearhead, TargetGroup, Team
+from plan.roles import Role
+
+
+def make_user(username: str, *, role: Role, teams=(), **extra) -> User:
+    user = User.objects.create_user(username, password=f"pw-{username}-123", **extra)
+    user.groups.add(Group.objects.get(name=role))
+    for team in teams:
+        team.members.add(user)
+    return user
+
+
+class BaseTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.plan = Plan.objects.create(
+            title="Meerjarenplan test", start_year=2021, end_year=2024, ambition="Samen"
+        )
+        cls.integration = Spearhead.objects.create(
+            plan=cls.plan, number=1, name="Integratie & Ontmoeting", ambition="Inclusief"
+        )
+        cls.economy = Spearhead.objects.create(
+            plan=cls.plan, number=3, name="Kennis & Economie", ambition="Vestigingsklimaat"
+        )
+        cls.meeting_goal = Goal.objects.create(
+            spearhead=cls.integration, number=3, text="Meer ontmoeting"
+        )
+        cls.city_goal = Goal.objects.create(
+            spearhead=cls.economy, number=1, text="Leiden als kennisstad"
+        )
+        cls.team_k = Team.objects.create(name="Kennis & Internationalisering")
+        cls.team_w = Team.objects.create(name="Wonen")
+        cls.students = TargetGroup.objects.create(name="Internationale studenten")
+        cls.workers = TargetGroup.objects.create(name="Kenniswerkers")
+        cls.university = Partner.objects.create(name="Universiteit Leiden")
+
+        cls.effort = Effort.objects.create(
+            spearhead=cls.economy,
+            number=1,
+            title="Doorontwikkeling Expat Centre",
+            team=cls.team_k,
+            status=Effort.Status.ON_TRACK,
+            progress=40,
+            is_priority=True,
+            start=date(2022, 1, 1),
+            end=date(2024, 12, 31),
+        )
+        cls.effort.goals.set([cls.city_goal, cls.meeting_goal])
+        cls.effort.target_groups.set([cls.workers])
+        cls.effort.partners.set([cls.university])
+        cls.other_effort = Effort.objects.create(
+            spearhead=cls.integration,
+            number=1,
+            title="Huurteam voor internationals",
+            description="Huurteam met internationals als aandachtsgroep",
+            team=cls.team_w,
+            status=Effort.Status.DELAYED,
+            progress=10,
+            in_line=True,
+        )
+        cls.other_effort.goals.set([cls.meeting_goal])
+        cls.other_effort.target_groups.set([cls.students])
+
+        cls.alice = make_user("alice", role=Role.STEERING_GROUP, teams=[cls.team_k])
+        cls.bob = make_user("bob", role=Role.PROGRAMME_MANAGER, is_staff=True)
+        cls.charlie = make_user("charlie", role=Role.STEERING_GROUP, teams=[cls.team_w])
+        cls.wethouder = make_user("fatima", role=Role.ALDERMAN)
+
+    def add_efforts(self, count: int, *, spearhead=None, team=None) -> None:
+        """More efforts of the same shape, to show that query counts do not grow."""
+        spearhead = spearhead or self.economy
+        start = spearhead.efforts.count() + 1
+        for number in range(start, start + count):
+            effort = Effort.objects.create(
+                spearhead=spearhead,
+                number=number,
+                title=f"Extra inspanning {number}",
+                team=team or self.team_w,
+                lead=self.charlie,
+            )
+            effort.goals.set([self.city_goal, self.meeting_goal])
+            effort.partners.set([self.university])
+            effort.target_groups.set([self.students])

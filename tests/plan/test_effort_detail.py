@@ -1,0 +1,39 @@
+from django.urls import reverse
+
+from tests.base import BaseTestCase
+
+
+class EffortDetailTestCase(BaseTestCase):
+    def setUp(self):
+        self.url = reverse("plan:effort-detail", args=[self.effort.pk])
+
+    def test_it_shows_the_effort_with_goals_partners_and_target_groups(self):
+        self.client.force_login(self.charlie)
+        r = self.client.get(self.url)
+        self.assertContains(r, "3.1")
+        self.assertContains(r, "Doorontwikkeling Expat Centre")
+        self.assertContains(r, "Loopt volgens planning")
+        self.assertContains(r, "Universiteit Leiden")
+        self.assertContains(r, "Kenniswerkers")
+        self.assertContains(r, "Kennis &amp; Internationalisering")
+        self.assertContains(r, self.meeting_goal.get_absolute_url())
+        self.assertContains(r, "1 januari 2022")
+        self.assertContains(r, "Prioriteit")
+
+    def test_user_text_is_escaped(self):
+        self.effort.title = "<script>alert(1)</script>"
+        self.effort.save()
+        self.client.force_login(self.charlie)
+        r = self.client.get(self.url)
+        self.assertNotContains(r, "<script>alert(1)</script>")
+        self.assertContains(r, "&lt;script&gt;alert(1)&lt;/script&gt;")
+
+    def test_an_unknown_effort_is_a_404(self):
+        self.client.force_login(self.charlie)
+        self.assertEqual(self.client.get("/efforts/99999/").status_code, 404)
+
+    def test_it_runs_a_fixed_number_of_queries(self):
+        self.client.force_login(self.charlie)
+        # session, user, effort with spearhead/plan/team/lead, goals, partners, target groups
+        with self.assertNumQueries(6):
+            self.client.get(self.url)

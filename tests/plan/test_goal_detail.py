@@ -1,0 +1,29 @@
+from django.urls import reverse
+
+from tests.base import BaseTestCase
+
+
+class GoalDetailTestCase(BaseTestCase):
+    def setUp(self):
+        self.url = reverse("plan:goal-detail", args=[self.meeting_goal.pk])
+
+    def test_it_lists_the_efforts_contributing(self):
+        self.client.force_login(self.wethouder)
+        r = self.client.get(self.url)
+        self.assertContains(r, "Meer ontmoeting")
+        self.assertEqual(set(r.context["efforts"]), {self.effort, self.other_effort})
+
+    def test_a_goal_without_efforts_says_so(self):
+        self.client.force_login(self.wethouder)
+        self.city_goal.efforts.clear()
+        r = self.client.get(reverse("plan:goal-detail", args=[self.city_goal.pk]))
+        self.assertContains(r, "Geen inspanningen.")
+
+    def test_it_runs_the_same_queries_for_a_bigger_plan(self):
+        self.client.force_login(self.wethouder)
+        # session, user, goal+spearhead+plan, efforts, their goals
+        with self.assertNumQueries(5):
+            self.client.get(self.url)
+        self.add_efforts(15)
+        with self.assertNumQueries(5):
+            self.client.get(self.url)

@@ -1,0 +1,35 @@
+from django.urls import reverse
+
+from tests.base import BaseTestCase
+
+
+class SpearheadDetailTestCase(BaseTestCase):
+    def setUp(self):
+        self.url = reverse("plan:spearhead-detail", args=[self.integration.pk])
+
+    def test_it_lists_goals_with_efforts_from_any_spearhead(self):
+        self.client.force_login(self.charlie)
+        r = self.client.get(self.url)
+        self.assertContains(r, "Inclusief")
+        # goal 1.3 is served by 1.1 (own spearhead) and 3.1 (another spearhead)
+        self.assertContains(r, self.effort.get_absolute_url())
+        self.assertContains(r, self.other_effort.get_absolute_url())
+
+    def test_its_effort_table_holds_only_its_own_efforts(self):
+        self.client.force_login(self.charlie)
+        r = self.client.get(self.url)
+        self.assertEqual(list(r.context["efforts"]), [self.other_effort])
+
+    def test_an_unknown_spearhead_is_a_404(self):
+        self.client.force_login(self.charlie)
+        r = self.client.get(reverse("plan:spearhead-detail", args=[999]))
+        self.assertEqual(r.status_code, 404)
+
+    def test_it_runs_the_same_queries_for_a_bigger_plan(self):
+        self.client.force_login(self.charlie)
+        # session, user, spearhead+plan, goals, goal efforts, efforts, effort goals
+        with self.assertNumQueries(7):
+            self.client.get(self.url)
+        self.add_efforts(15, spearhead=self.integration)
+        with self.assertNumQueries(7):
+            self.client.get(self.url)
