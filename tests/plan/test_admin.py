@@ -1,0 +1,73 @@
+from django.contrib import admin
+from django.urls import reverse
+
+from plan.models import Effort, Indicator, IndicatorValue
+from tests.base import BaseTestCase
+
+
+class PlanAdminTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        indicator = Indicator.objects.create(name="Aandeel internationals")
+        IndicatorValue.objects.create(indicator=indicator, year=2020, value="11.6", unit="%")
+
+    def plan_models(self):
+        return [model for model in admin.site._registry if model._meta.app_label == "plan"]
+
+    def test_every_plan_model_is_registered(self):
+        names = {model.__name__ for model in self.plan_models()}
+        self.assertEqual(
+            names,
+            {
+                "Plan",
+                "Spearhead",
+                "Goal",
+                "Team",
+                "Partner",
+                "TargetGroup",
+                "Effort",
+                "Indicator",
+                "IndicatorValue",
+            },
+        )
+
+    def test_the_programme_manager_opens_list_add_and_change_pages(self):
+        self.client.force_login(self.bob)
+        for model in self.plan_models():
+            prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+            obj = model.objects.first()
+            for url in (
+                reverse(f"{prefix}_changelist"),
+                reverse(f"{prefix}_add"),
+                reverse(f"{prefix}_change", args=[obj.pk]),
+            ):
+                with self.subTest(url=url):
+                    self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_the_effort_list_filters_and_searches(self):
+        self.client.force_login(self.bob)
+        url = reverse("admin:plan_effort_changelist")
+        r = self.client.get(url, {"status__exact": "delayed"})
+        self.assertEqual(list(r.context["cl"].result_list), [self.other_effort])
+        r = self.client.get(url, {"q": "expat"})
+        self.assertEqual(list(r.context["cl"].result_list), [self.effort])
+
+    def test_the_effort_list_runs_the_same_queries_for_more_efforts(self):
+        self.client.force_login(self.bob)
+        url = reverse("admin:plan_effort_changelist")
+        self.client.get(url)
+        # session, user, filter choices (spearhead, team, target group), count, page of
+        # efforts with spearhead and team, plus the admin's own bookkeeping
+        with self.assertNumQueries(9):
+            self.client.get(url)
+        self.add_efforts(20)
+        self.assertEqual(Effort.objects.count(), 22)
+        with self.assertNumQueries(9):
+            self.client.get(url)
+
+    def test_a_steering_group_member_has_no_back_office(self):
+        self.client.force_login(self.alice)
+        r = self.client.get(reverse("admin:plan_effort_changelist"))
+        self.assertEqual(r.status_code, 302)
+        self.assertIn("login", r["Location"])
