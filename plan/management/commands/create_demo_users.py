@@ -33,8 +33,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             for role, first_name, last_name, team_names in DEMO_USERS:
                 self._create(role, first_name, last_name, team_names)
-        usernames = ", ".join(role.value for role, *_rest in DEMO_USERS)
-        self.stdout.write(self.style.SUCCESS(f"Demo users ready: {usernames}"))
+        if options["verbosity"] > 0:
+            usernames = ", ".join(role.value for role, *_rest in DEMO_USERS)
+            self.stdout.write(self.style.SUCCESS(f"Demo users ready: {usernames}"))
 
     def _create(self, role, first_name, last_name, team_names):
         user, _created = get_user_model().objects.update_or_create(
