@@ -1,8 +1,10 @@
 """Back office for the programme manager (Django admin)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Effort,
@@ -11,7 +13,9 @@ from .models import (
     IndicatorValue,
     Partner,
     Plan,
+    ProgressUpdate,
     Spearhead,
+    SteeringRound,
     TargetGroup,
     Team,
 )
@@ -59,7 +63,7 @@ class SpearheadAdmin(admin.ModelAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(SimpleHistoryAdmin):
     list_display = ["goal_code", "text", "spearhead", "effort_count"]
     list_display_links = ["goal_code", "text"]
     list_filter = ["spearhead"]
@@ -116,8 +120,32 @@ class TargetGroupAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class ProgressUpdateInline(admin.TabularInline):
+    model = ProgressUpdate
+    extra = 0
+    fields = ["steering_round", "status", "progress", "note", "author"]
+    autocomplete_fields = ["author"]
+    ordering = ["-steering_round__meeting_date"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("steering_round", "author")
+
+
+def _status_action(status):
+    def action(modeladmin, request, queryset):
+        modeladmin.apply(
+            request, queryset, lambda effort: effort.set_status(status, by=request.user)
+        )
+
+    action.__name__ = f"set_status_{status.value}"
+    return admin.action(
+        description=_("Set status to “%(status)s”") % {"status": status.label},
+        permissions=["change"],
+    )(action)
+
+
 @admin.register(Effort)
-class EffortAdmin(admin.ModelAdmin):
+class EffortAdmin(SimpleHistoryAdmin):
     list_display = [
         "effort_code",
         "title",
@@ -129,11 +157,26 @@ class EffortAdmin(admin.ModelAdmin):
         "in_line",
     ]
     list_display_links = ["effort_code", "title"]
-    list_filter = ["status", "is_priority", "in_line", "spearhead", "team", "target_groups"]
+    list_filter = [
+        "status",
+        "is_priority",
+        "in_line",
+        "spearhead",
+        "team",
+        "target_groups",
+        "steering_rounds",
+    ]
     search_fields = ["title", "description", "team__name"]
     list_select_related = ["spearhead", "team"]
     autocomplete_fields = ["goals", "team", "lead", "partners", "target_groups"]
     show_full_result_count = False
+    inlines = [ProgressUpdateInline]
+    readonly_fields = ["version"]
+    actions = [
+        "mark_priority",
+        "mark_not_priority",
+        *[_status_action(status) for status in Effort.Status],
+    ]
     fieldsets = [
         (None, {"fields": ["spearhead", "number", "title", "description", "goals"]}),
         (_("Organisation"), {"fields": ["team", "lead", "partners", "target_groups"]}),
@@ -143,13 +186,88 @@ class EffortAdmin(admin.ModelAdmin):
         ),
         (
             _("Status and planning"),
-            {"fields": ["is_priority", "in_line", "status", "progress", "start", "end", "note"]},
+            {
+                "fields": [
+                    "is_priority",
+                    "in_line",
+                    "status",
+                    "progress",
+                    "start",
+                    "end",
+                    "note",
+                    "version",
+                ]
+            },
         ),
     ]
 
     @admin.display(description=_("number"), ordering="spearhead__number")
     def effort_code(self, effort):
         return effort.code
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None:
+            return obj.can_edit(request.user) and super().has_change_permission(request)
+        return super().has_change_permission(request)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    def apply(self, request, queryset, change):
+        """Run a model method on each selected effort the user may edit; report the rest."""
+        done = skipped = 0
+        for effort in queryset.select_related("team"):
+            if effort.can_edit(request.user):
+                change(effort)
+                done += 1
+            else:
+                skipped += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d effort changed.", "%(count)d efforts changed.", done)
+            % {"count": done},
+        )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d effort skipped: you may not change it.",
+                    "%(count)d efforts skipped: you may not change them.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Mark as priority"), permissions=["change"])
+    def mark_priority(self, request, queryset):
+        self.apply(request, queryset, lambda effort: effort.set_priority(True, by=request.user))
+
+    @admin.action(description=_("Mark as not a priority"), permissions=["change"])
+    def mark_not_priority(self, request, queryset):
+        self.apply(request, queryset, lambda effort: effort.set_priority(False, by=request.user))
+
+
+@admin.register(SteeringRound)
+class SteeringRoundAdmin(admin.ModelAdmin):
+    list_display = ["meeting_date", "deadline", "state"]
+    list_filter = ["state"]
+    search_fields = ["advice", "decisions"]
+    date_hierarchy = "meeting_date"
+    readonly_fields = ["opened", "closed", "opened_by"]
+    filter_horizontal = ["efforts"]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["effort", "steering_round", "status", "progress", "author", "updated"]
+    list_filter = ["steering_round", "status"]
+    search_fields = ["note", "effort__title"]
+    list_select_related = ["effort__spearhead", "steering_round", "author"]
+    autocomplete_fields = ["effort", "author"]
+    show_full_result_count = False
 
 
 class IndicatorValueInline(admin.TabularInline):

@@ -1,10 +1,17 @@
 """The multi-year plan: spearheads, goals, efforts and the monitor figures (see DOMAIN.md)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+NOTE_MAX_LENGTH = 4000  # a progress note is a paragraph or two, not a report
+TEXT_MAX_LENGTH = 10000
 
 
 class Plan(models.Model):
@@ -60,9 +67,10 @@ class GoalQuerySet(models.QuerySet):
 class Goal(models.Model):
     spearhead = models.ForeignKey(Spearhead, models.CASCADE, related_name="goals")
     number = models.PositiveSmallIntegerField(_("number"))
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), max_length=TEXT_MAX_LENGTH)
 
     objects = GoalQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("goal")
@@ -171,7 +179,7 @@ class Effort(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=TEXT_MAX_LENGTH)
     goals = models.ManyToManyField(
         Goal, related_name="efforts", blank=True, verbose_name=_("goals")
     )
@@ -190,8 +198,12 @@ class Effort(models.Model):
     target_groups = models.ManyToManyField(
         TargetGroup, related_name="efforts", blank=True, verbose_name=_("target groups")
     )
-    international_role = models.TextField(_("role of internationalisation"), blank=True)
-    policy_relation = models.TextField(_("relation to policy"), blank=True)
+    international_role = models.TextField(
+        _("role of internationalisation"), blank=True, max_length=TEXT_MAX_LENGTH
+    )
+    policy_relation = models.TextField(
+        _("relation to policy"), blank=True, max_length=TEXT_MAX_LENGTH
+    )
     financing = models.CharField(_("financing"), max_length=20, choices=Financing, blank=True)
     is_priority = models.BooleanField(_("priority"), default=False)
     in_line = models.BooleanField(
@@ -202,14 +214,21 @@ class Effort(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.NOT_STARTED
     )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
     start = models.DateField(_("start"), null=True, blank=True)
     end = models.DateField(_("end"), null=True, blank=True)
-    note = models.TextField(_("progress note"), blank=True)
+    note = models.TextField(_("progress note"), blank=True, max_length=NOTE_MAX_LENGTH)
+    # Raised by every save through the portal; an edit based on an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = EffortQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["created", "updated"], m2m_fields=[goals, partners, target_groups]
+    )
 
     class Meta:
         verbose_name = _("effort")
@@ -237,10 +256,148 @@ class Effort(models.Model):
         """ "S.N", the import key. Load with select_related("spearhead")."""
         return f"{self.spearhead.number}.{self.number}"
 
+    def clean(self):
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("The end date may not be before the start date.")})
+
     def can_edit(self, user) -> bool:
+        """The programme manager edits every effort; a steering-group member their team's."""
+        if not user.is_authenticated:
+            return False
         if user.has_perm("plan.change_effort"):
             return True
         return self.team.members.filter(pk=user.pk).exists()
+
+    def can_manage(self, user) -> bool:
+        """Team, lead, priority and numbering are the programme manager's to change."""
+        return user.has_perm("plan.change_effort")
+
+    def set_status(self, status: str, *, by) -> None:
+        self.status = status
+        if status == self.Status.DONE:
+            self.progress = 100
+        self._save_change(by, ["status", "progress"])
+
+    def set_priority(self, is_priority: bool, *, by) -> None:
+        self.is_priority = is_priority
+        self._save_change(by, ["is_priority"])
+
+    def _save_change(self, user, fields: list[str]) -> None:
+        self.version += 1
+        self._history_user = user  # read by django-simple-history
+        self.save(update_fields=[*fields, "version", "updated"])
+
+
+class SteeringRoundQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state=SteeringRound.State.OPEN)
+
+
+class SteeringRound(models.Model):
+    """An update round before a steering-group meeting: every lead reports on their efforts."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    meeting_date = models.DateField(_("meeting date"))
+    deadline = models.DateField(_("deadline for updates"))
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.OPEN)
+    efforts = models.ManyToManyField(
+        Effort, related_name="steering_rounds", blank=True, verbose_name=_("efforts")
+    )
+    advice = models.TextField(_("advice of the meeting"), blank=True, max_length=TEXT_MAX_LENGTH)
+    decisions = models.TextField(_("decisions"), blank=True, max_length=TEXT_MAX_LENGTH)
+    minutes = models.FileField(_("minutes"), upload_to="minutes/%Y/", blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    opened = models.DateTimeField(_("opened"), default=timezone.now)
+    closed = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = SteeringRoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("update round")
+        verbose_name_plural = _("update rounds")
+        ordering = ["-meeting_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state"], condition=Q(state="open"), name="steering_round_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__lte=F("meeting_date")),
+                name="steering_round_deadline_before_meeting",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Steering group meeting of %(date)s") % {
+            "date": self.meeting_date.strftime("%d-%m-%Y")
+        }
+
+    def get_absolute_url(self):
+        return reverse("plan:round-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+    def clean(self):
+        if self.deadline and self.meeting_date and self.deadline > self.meeting_date:
+            raise ValidationError(
+                {"deadline": _("The deadline must be on or before the meeting date.")}
+            )
+
+
+class ProgressUpdate(models.Model):
+    """A lead's report on one effort for one round; resubmitting replaces it."""
+
+    effort = models.ForeignKey(
+        Effort, models.CASCADE, related_name="updates", verbose_name=_("effort")
+    )
+    steering_round = models.ForeignKey(
+        SteeringRound, models.PROTECT, related_name="updates", verbose_name=_("update round")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="progress_updates",
+        verbose_name=_("author"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Effort.Status)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), validators=[MaxValueValidator(100)]
+    )
+    note = models.TextField(_("progress note"), max_length=NOTE_MAX_LENGTH)
+    next_steps = models.TextField(_("next steps"), blank=True, max_length=NOTE_MAX_LENGTH)
+    risks = models.TextField(_("risks and issues"), blank=True, max_length=NOTE_MAX_LENGTH)
+    created = models.DateTimeField(_("submitted"), default=timezone.now)
+    updated = models.DateTimeField(_("last changed"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated"])
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["-steering_round__meeting_date", "effort"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["effort", "steering_round"], name="progress_update_one_per_round"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="progress_update_progress_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.effort} – {self.steering_round}"
 
 
 class Indicator(models.Model):

@@ -1,8 +1,13 @@
 """Reads across several plan models, with related rows preloaded (STYLE.md section 4)."""
 
-from django.db.models import Count, Prefetch
+from datetime import date
 
-from .models import Effort, Goal, Plan, Spearhead
+from django.contrib.auth.models import User
+from django.db.models import Count, Prefetch, Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
+from .models import Effort, Goal, Partner, Plan, Spearhead, SteeringRound, TargetGroup, Team
 
 
 def plan_current() -> Plan | None:
@@ -53,3 +58,233 @@ def spearhead_goals_with_efforts(*, spearhead: Spearhead):
     return spearhead.goals.select_related("spearhead").prefetch_related(
         Prefetch("efforts", queryset=efforts)
     )
+
+
+# --- history ---------------------------------------------------------------------------------
+
+HISTORY_HIDDEN = {"version", "id"}
+EFFORT_M2M = {"goals": Goal, "partners": Partner, "target_groups": TargetGroup}
+
+
+def _m2m_snapshots(records) -> dict[int, dict[str, frozenset]]:
+    """For each historical effort record: the ids of its goals, partners, target groups."""
+    history_model = Effort.history.model
+    snapshots = {
+        record.history_id: {name: frozenset() for name in EFFORT_M2M} for record in records
+    }
+    for name in EFFORT_M2M:
+        through = history_model._meta.get_field(f"historicaleffort_{name}").related_model
+        target = EFFORT_M2M[name]._meta.model_name
+        rows = through.objects.filter(history__in=list(snapshots)).values_list(
+            "history_id", f"{target}_id"
+        )
+        collected: dict[int, set] = {}
+        for history_id, target_id in rows:
+            collected.setdefault(history_id, set()).add(target_id)
+        for history_id, ids in collected.items():
+            snapshots[history_id][name] = frozenset(ids)
+    return snapshots
+
+
+class _Labels:
+    """Turns stored values into what a reader recognises, with one query per kind at most."""
+
+    def __init__(self):
+        self._cache: dict[str, dict] = {}
+
+    def _lookup(self, kind: str, ids) -> dict:
+        if kind not in self._cache:
+            model = {"team": Team, "spearhead": Spearhead, "lead": User, **EFFORT_M2M}[kind]
+            queryset = model.objects.all()
+            if model is Goal:
+                queryset = queryset.select_related("spearhead")
+            self._cache[kind] = queryset.in_bulk()
+        return self._cache[kind]
+
+    def show(self, field, value) -> str:
+        name = field.name
+        if name in EFFORT_M2M:
+            objects = self._lookup(name, value)
+            shown = [
+                objects[pk].code if name == "goals" else str(objects[pk])
+                for pk in value
+                if pk in objects
+            ]
+            return ", ".join(sorted(shown)) or "–"
+        if value in (None, ""):
+            return "–"
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
+        if name in ("team", "spearhead", "lead"):
+            obj = self._lookup(name, [value]).get(value)
+            if obj is None:
+                return str(value)
+            if name == "lead":
+                return obj.get_full_name() or obj.get_username()
+            return str(obj)
+        if isinstance(value, date):
+            return date_format(value, "j F Y")
+        if name == "progress":
+            return f"{value}%"
+        return str(value)
+
+
+def _effort_record_changes(newer, older, snapshots, labels) -> list[dict]:
+    changes = []
+    delta = newer.diff_against(older, excluded_fields=[*HISTORY_HIDDEN, *EFFORT_M2M])
+    names = [change.field for change in delta.changes]
+    old_values = {change.field: change.old for change in delta.changes}
+    new_values = {change.field: change.new for change in delta.changes}
+    for name in EFFORT_M2M:
+        if snapshots[newer.history_id][name] != snapshots[older.history_id][name]:
+            names.append(name)
+            old_values[name] = snapshots[older.history_id][name]
+            new_values[name] = snapshots[newer.history_id][name]
+    order = [field.name for field in Effort._meta.get_fields() if hasattr(field, "verbose_name")]
+    for name in sorted(names, key=lambda n: order.index(n) if n in order else 99):
+        field = Effort._meta.get_field(name)
+        changes.append(
+            {
+                "field": field.verbose_name,
+                "old": labels.show(field, old_values[name]),
+                "new": labels.show(field, new_values[name]),
+            }
+        )
+    return changes
+
+
+def _group_edits(records) -> list[list]:
+    """Records newest first -> groups that belong to one edit.
+
+    Every save through the portal raises the effort's version once; the many-to-many saves
+    that follow it in the same edit are recorded with that same version.
+    """
+    groups: list[list] = []
+    for record in records:
+        if groups and groups[-1][-1].version == record.version:
+            groups[-1].append(record)
+        else:
+            groups.append([record])
+    return groups
+
+
+def effort_history(*, effort: Effort, limit: int = 25) -> list[dict]:
+    """The effort's changes, newest first: who, when, and each field's old -> new value.
+
+    Queries: the records, one per many-to-many field, and one per kind of name shown.
+    """
+    records = list(
+        effort.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit * 4
+        ]
+    )
+    if not records:
+        return []
+    snapshots = _m2m_snapshots(records)
+    labels = _Labels()
+    groups = _group_edits(records)
+    entries = []
+    for index, group in enumerate(groups[:limit]):
+        newest = group[0]
+        previous = groups[index + 1][0] if index + 1 < len(groups) else None
+        entry = {"user": newest.history_user, "date": newest.history_date, "changes": []}
+        if previous is None:
+            entry["created"] = group[-1].history_type == "+"
+            if not entry["created"]:
+                continue  # the oldest record we kept: nothing to compare with
+        else:
+            entry["changes"] = _effort_record_changes(newest, previous, snapshots, labels)
+            if not entry["changes"]:
+                continue
+        entries.append(entry)
+    return entries
+
+
+def effort_changes_since(*, effort: Effort, version: int) -> list[dict]:
+    """What others changed after `version` of the effort: field, old, new, by whom."""
+    records = list(
+        effort.history.filter(version__gte=version)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
+    base = next((r for r in reversed(records) if r.version == version), None)
+    if base is None or records[0].history_id == base.history_id:
+        return []
+    snapshots = _m2m_snapshots([records[0], base])
+    changes = _effort_record_changes(records[0], base, snapshots, _Labels())
+    authors = sorted(
+        {
+            r.history_user.get_full_name() or r.history_user.get_username()
+            for r in records
+            if r.version > version and r.history_user
+        }
+    )
+    for change in changes:
+        change["by"] = ", ".join(authors)
+    return changes
+
+
+# --- update rounds ---------------------------------------------------------------------------
+
+
+def round_completeness(*, steering_round: SteeringRound) -> dict:
+    """Per team, per effort in the round: its update or None, with counts. Two queries."""
+    efforts = steering_round.efforts.select_related("spearhead", "team", "lead").order_by(
+        "team__name", "spearhead__number", "number"
+    )
+    updates = {
+        update.effort_id: update for update in steering_round.updates.select_related("author")
+    }
+    teams: dict[int, dict] = {}
+    for effort in efforts:
+        team = teams.setdefault(
+            effort.team_id, {"team": effort.team, "rows": [], "submitted": 0, "missing": 0}
+        )
+        update = updates.get(effort.pk)
+        team["rows"].append({"effort": effort, "update": update})
+        team["submitted" if update else "missing"] += 1
+    rows = list(teams.values())
+    submitted = sum(team["submitted"] for team in rows)
+    missing = sum(team["missing"] for team in rows)
+    return {"teams": rows, "submitted": submitted, "missing": missing, "total": submitted + missing}
+
+
+def round_missing_by_contact(*, steering_round: SteeringRound) -> list[tuple]:
+    """(user, [efforts]) for everyone who still owes an update: the effort's lead, or when it
+    has none, the members of its team."""
+    missing = (
+        steering_round.efforts.exclude(updates__steering_round=steering_round)
+        .select_related("spearhead", "lead")
+        .prefetch_related("team__members")
+        .order_by("spearhead__number", "number")
+    )
+    by_user: dict[int, tuple] = {}
+    for effort in missing:
+        contacts = [effort.lead] if effort.lead else list(effort.team.members.all())
+        for contact in contacts:
+            by_user.setdefault(contact.pk, (contact, []))[1].append(effort)
+    return sorted(by_user.values(), key=lambda item: item[0].get_username())
+
+
+def my_efforts(*, user) -> dict:
+    """The efforts a steering-group member looks after (their teams', or led by them), with
+    for the open round whether an update is in. Four queries."""
+    efforts = list(
+        Effort.objects.filter(Q(team__members=user) | Q(lead=user))
+        .distinct()
+        .select_related("spearhead", "team", "lead")
+        .order_by("spearhead__number", "number")
+    )
+    open_round = SteeringRound.objects.open().first()
+    rows = [{"effort": effort, "in_round": False, "update": None} for effort in efforts]
+    if open_round is not None:
+        ids = [effort.pk for effort in efforts]
+        in_round = set(open_round.efforts.filter(pk__in=ids).values_list("pk", flat=True))
+        updates = {u.effort_id: u for u in open_round.updates.filter(effort_id__in=ids)}
+        for row in rows:
+            row["in_round"] = row["effort"].pk in in_round
+            row["update"] = updates.get(row["effort"].pk)
+    to_do = [row for row in rows if row["in_round"] and row["update"] is None]
+    return {"round": open_round, "rows": rows, "to_do": to_do}

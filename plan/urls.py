@@ -10,4 +10,13 @@ urlpatterns = [
     path("goals/<int:pk>/", views.goal_detail, name="goal-detail"),
     path("efforts/", views.effort_list, name="effort-list"),
     path("efforts/<int:pk>/", views.effort_detail, name="effort-detail"),
+    path("efforts/<int:pk>/edit/", views.effort_edit, name="effort-edit"),
+    path("efforts/<int:pk>/update/", views.update_create, name="update-create"),
+    path("my-efforts/", views.my_efforts, name="my-efforts"),
+    path("rounds/", views.round_list, name="round-list"),
+    path("rounds/new/", views.round_create, name="round-create"),
+    path("rounds/<int:pk>/", views.round_detail, name="round-detail"),
+    path("rounds/<int:pk>/completeness/", views.round_completeness, name="round-completeness"),
+    path("rounds/<int:pk>/reminders/", views.round_reminders, name="round-reminders"),
+    path("rounds/<int:pk>/close/", views.round_close, name="round-close"),
 ]

@@ -82,7 +82,8 @@ class DemoUsersTestCase(BaseTestCase):
                 r = self.client.post(
                     reverse("login"), {"username": role.value, "password": f"demo-{role.value}"}
                 )
-                self.assertRedirects(r, reverse("plan:overview"))
+                landing = "plan:my-efforts" if role == Role.STEERING_GROUP else "plan:overview"
+                self.assertRedirects(r, reverse(landing))
                 self.client.post(reverse("logout"))
 
     @override_settings(DEBUG=True)

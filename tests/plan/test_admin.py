@@ -1,7 +1,9 @@
+from datetime import date
+
 from django.contrib import admin
 from django.urls import reverse
 
-from plan.models import Effort, Indicator, IndicatorValue
+from plan.models import Effort, Indicator, IndicatorValue, ProgressUpdate, SteeringRound
 from tests.base import BaseTestCase
 
 
@@ -11,6 +13,17 @@ class PlanAdminTestCase(BaseTestCase):
         super().setUpTestData()
         indicator = Indicator.objects.create(name="Aandeel internationals")
         IndicatorValue.objects.create(indicator=indicator, year=2020, value="11.6", unit="%")
+        steering_round = SteeringRound.objects.create(
+            meeting_date=date(2023, 3, 1), deadline=date(2023, 2, 20)
+        )
+        ProgressUpdate.objects.create(
+            effort=cls.effort,
+            steering_round=steering_round,
+            author=cls.alice,
+            status="on_track",
+            progress=50,
+            note="Loopt",
+        )
 
     def plan_models(self):
         return [model for model in admin.site._registry if model._meta.app_label == "plan"]
@@ -29,6 +42,8 @@ class PlanAdminTestCase(BaseTestCase):
                 "Effort",
                 "Indicator",
                 "IndicatorValue",
+                "SteeringRound",
+                "ProgressUpdate",
             },
         )
 
@@ -57,13 +72,13 @@ class PlanAdminTestCase(BaseTestCase):
         self.client.force_login(self.bob)
         url = reverse("admin:plan_effort_changelist")
         self.client.get(url)
-        # session, user, filter choices (spearhead, team, target group), count, page of
-        # efforts with spearhead and team, plus the admin's own bookkeeping
-        with self.assertNumQueries(9):
+        # session, user, permissions (2), filter choices (spearhead, team, target group,
+        # round), count and the page of efforts with spearhead and team
+        with self.assertNumQueries(10):
             self.client.get(url)
         self.add_efforts(20)
         self.assertEqual(Effort.objects.count(), 22)
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             self.client.get(url)
 
     def test_a_steering_group_member_has_no_back_office(self):

@@ -15,3 +15,14 @@ class RoleGroupsTestCase(BaseTestCase):
         for user in (self.alice, self.charlie, self.wethouder):
             self.assertFalse(user.has_perm("plan.change_effort"), user)
             self.assertTrue(user.has_perm("plan.view_effort"), user)
+
+    def test_after_all_migrations_every_role_has_all_its_permissions(self):
+        from plan.roles import ROLE_PERMISSIONS
+
+        for role, perm_names in ROLE_PERMISSIONS.items():
+            group = Group.objects.get(name=role)
+            granted = {
+                f"{p.content_type.app_label}.{p.codename}"
+                for p in group.permissions.select_related("content_type")
+            }
+            self.assertEqual(granted, set(perm_names), role)

@@ -7,9 +7,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
-from . import selectors
-from .filters import EffortFilter
-from .models import Effort, Goal, Spearhead
+from .. import selectors
+from ..filters import EffortFilter
+from ..models import Effort, Goal, Spearhead, SteeringRound
 
 EFFORTS_PER_PAGE = 50
 
@@ -64,4 +64,18 @@ def effort_list(request):
 def effort_detail(request, pk):
     queryset = Effort.objects.with_relations().select_related("spearhead__plan")
     effort = get_object_or_404(queryset.prefetch_related("partners", "target_groups"), pk=pk)
-    return render(request, "plan/effort_detail.html", {"effort": effort})
+    can_edit = effort.can_edit(request.user)
+    open_round = SteeringRound.objects.open().first()
+    context = {
+        "effort": effort,
+        "can_edit": can_edit,
+        "open_round": open_round,
+        "can_update": bool(
+            can_edit and open_round and open_round.efforts.filter(pk=effort.pk).exists()
+        ),
+        "updates": effort.updates.select_related("steering_round", "author").order_by(
+            "-steering_round__meeting_date"
+        ),
+        "history": selectors.effort_history(effort=effort),
+    }
+    return render(request, "plan/effort_detail.html", context)

@@ -1,0 +1,120 @@
+"""Forms of the plan: they only validate (STYLE.md section 5)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Effort, Goal, ProgressUpdate, SteeringRound
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class GoalChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, goal):
+        return f"{goal.code} {goal.text}"
+
+
+class EffortForm(forms.ModelForm):
+    """What a steering-group member edits on their own team's efforts."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    goals = GoalChoiceField(
+        label=_("Contributes to goals"),
+        queryset=Goal.objects.select_related("spearhead"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Effort
+        fields = [
+            "title",
+            "description",
+            "status",
+            "progress",
+            "note",
+            "start",
+            "end",
+            "goals",
+            "partners",
+            "target_groups",
+            "international_role",
+            "policy_relation",
+            "financing",
+        ]
+        widgets = {
+            "start": DATE_INPUT,
+            "end": DATE_INPUT,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "international_role": forms.Textarea(attrs={"rows": 2}),
+            "policy_relation": forms.Textarea(attrs={"rows": 2}),
+            "partners": forms.CheckboxSelectMultiple,
+            "target_groups": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = Effort.Status.choices  # no empty choice
+        self.fields["progress"].widget.attrs.update({"min": 0, "max": 100})
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class EffortManageForm(EffortForm):
+    """The programme manager also decides team, lead, priority and 'in the line'."""
+
+    class Meta(EffortForm.Meta):
+        fields = [*EffortForm.Meta.fields, "team", "lead", "is_priority", "in_line"]
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    class Meta:
+        model = ProgressUpdate
+        fields = ["status", "progress", "note", "next_steps", "risks"]
+        widgets = {
+            "note": forms.Textarea(attrs={"rows": 4}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+            "risks": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "note": _("What happened since the last meeting. Shown in the annual report."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "---------"), *Effort.Status.choices]
+        self.fields["progress"].widget.attrs.update({"min": 0, "max": 100})
+
+
+class SteeringRoundForm(forms.ModelForm):
+    class Meta:
+        model = SteeringRound
+        fields = ["meeting_date", "deadline"]
+        widgets = {"meeting_date": DATE_INPUT, "deadline": DATE_INPUT}
+
+
+MINUTES_TYPES = (".pdf", ".docx", ".odt")
+MINUTES_MAX_BYTES = 10 * 1024 * 1024
+
+
+class SteeringRoundMeetingForm(forms.ModelForm):
+    """What the meeting produced: advice, decisions and the minutes."""
+
+    def clean_minutes(self):
+        minutes = self.cleaned_data.get("minutes")
+        if minutes and hasattr(minutes, "size"):
+            if not minutes.name.lower().endswith(MINUTES_TYPES):
+                raise forms.ValidationError(
+                    _("Upload the minutes as PDF, Word (.docx) or OpenDocument (.odt).")
+                )
+            if minutes.size > MINUTES_MAX_BYTES:
+                raise forms.ValidationError(_("The minutes may be at most 10 MB."))
+        return minutes
+
+    class Meta:
+        model = SteeringRound
+        fields = ["advice", "decisions", "minutes"]
+        widgets = {
+            "advice": forms.Textarea(attrs={"rows": 4}),
+            "decisions": forms.Textarea(attrs={"rows": 4}),
+        }

@@ -1,0 +1,62 @@
+"""Editing an effort and submitting progress updates; rights are checked per object."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from .. import services
+from ..forms import EffortForm, EffortManageForm, ProgressUpdateForm
+from ..models import Effort, SteeringRound
+
+
+def effort_edit(request, pk):
+    effort = get_object_or_404(Effort.objects.select_related("spearhead", "team"), pk=pk)
+    if not effort.can_edit(request.user):
+        raise PermissionDenied
+    form_class = EffortManageForm if effort.can_manage(request.user) else EffortForm
+    form = form_class(request.POST or None, instance=effort)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.effort_save(
+                form=form, loaded_version=form.cleaned_data["version"], user=request.user
+            )
+        except services.EditConflict as error:
+            conflict = error.changes
+            form.data = form.data.copy()
+            form.data["version"] = error.current_version  # saving again overrides, knowingly
+        else:
+            messages.success(request, _("The effort has been saved."))
+            return redirect(effort)
+    context = {"effort": effort, "form": form, "conflict": conflict}
+    return render(request, "plan/effort_form.html", context, status=409 if conflict else 200)
+
+
+def update_create(request, pk):
+    """The lead's progress update on one effort for the open round (replaces a draft)."""
+    effort = get_object_or_404(Effort.objects.select_related("spearhead", "team"), pk=pk)
+    if not effort.can_edit(request.user):
+        raise PermissionDenied
+    steering_round = SteeringRound.objects.open().first()
+    if steering_round is None or not steering_round.efforts.filter(pk=effort.pk).exists():
+        messages.error(request, _("There is no open update round for this effort."))
+        return redirect(effort)
+    existing = steering_round.updates.filter(effort=effort).first()
+    initial = {"status": effort.status, "progress": effort.progress, "note": effort.note}
+    form = ProgressUpdateForm(request.POST or None, instance=existing, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.progress_update_submit(
+                effort=effort,
+                steering_round=steering_round,
+                author=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your update has been submitted. Thank you."))
+            return redirect("plan:my-efforts")
+    context = {"effort": effort, "form": form, "round": steering_round, "existing": existing}
+    return render(request, "plan/update_form.html", context)

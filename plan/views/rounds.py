@@ -1,0 +1,108 @@
+"""Update rounds: the programme manager opens, follows up and closes them; leads report."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services
+from ..forms import SteeringRoundForm, SteeringRoundMeetingForm
+from ..models import SteeringRound
+
+manage_rounds = permission_required("plan.change_steeringround", raise_exception=True)
+
+
+def my_efforts(request):
+    return render(request, "plan/my_efforts.html", selectors.my_efforts(user=request.user))
+
+
+def round_list(request):
+    rounds = SteeringRound.objects.all()
+    can_manage = request.user.has_perm("plan.add_steeringround")
+    form = SteeringRoundForm() if can_manage else None
+    return render(
+        request, "plan/round_list.html", {"rounds": rounds, "form": form, "can_manage": can_manage}
+    )
+
+
+@permission_required("plan.add_steeringround", raise_exception=True)
+@require_POST
+def round_create(request):
+    form = SteeringRoundForm(request.POST)
+    if form.is_valid():
+        try:
+            steering_round = services.steering_round_open(
+                opened_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The update round is open."))
+            return redirect(steering_round)
+    rounds = SteeringRound.objects.all()
+    context = {"rounds": rounds, "form": form, "can_manage": True}
+    return render(request, "plan/round_list.html", context, status=400)
+
+
+def round_detail(request, pk):
+    steering_round = get_object_or_404(SteeringRound.objects.select_related("opened_by"), pk=pk)
+    can_manage = request.user.has_perm("plan.change_steeringround")
+    form = None
+    if can_manage:
+        form = SteeringRoundMeetingForm(
+            request.POST or None, request.FILES or None, instance=steering_round
+        )
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            messages.success(request, _("The meeting's outcome has been saved."))
+            return redirect(steering_round)
+    elif request.method == "POST":
+        raise PermissionDenied
+    updates = steering_round.updates.select_related("effort__spearhead", "author").order_by(
+        "effort__spearhead__number", "effort__number"
+    )
+    context = {"round": steering_round, "form": form, "updates": updates, "can_manage": can_manage}
+    return render(request, "plan/round_detail.html", context)
+
+
+@manage_rounds
+def round_completeness(request, pk):
+    steering_round = get_object_or_404(SteeringRound, pk=pk)
+    context = {
+        "round": steering_round,
+        **selectors.round_completeness(steering_round=steering_round),
+    }
+    return render(request, "plan/round_completeness.html", context)
+
+
+@manage_rounds
+@require_POST
+def round_reminders(request, pk):
+    steering_round = get_object_or_404(SteeringRound, pk=pk)
+    try:
+        sent = services.steering_round_send_reminders(steering_round=steering_round)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)d reminder sent.", "%(count)d reminders sent.", len(sent))
+            % {"count": len(sent)},
+        )
+    return redirect("plan:round-completeness", pk=pk)
+
+
+@manage_rounds
+@require_POST
+def round_close(request, pk):
+    steering_round = get_object_or_404(SteeringRound, pk=pk)
+    try:
+        services.steering_round_close(steering_round=steering_round)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The update round is closed; its updates are frozen."))
+    return redirect(steering_round)
