@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -139,7 +140,7 @@ def _status_action(status):
 
     action.__name__ = f"set_status_{status.value}"
     return admin.action(
-        description=_("Set status to “%(status)s”") % {"status": status.label},
+        description=format_lazy(_("Set status to “{status}”"), status=status.label),
         permissions=["change"],
     )(action)
 
