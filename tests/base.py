@@ -88,3 +88,20 @@ class BaseTestCase(TestCase):
             effort.goals.set([self.city_goal, self.meeting_goal])
             effort.partners.set([self.university])
             effort.target_groups.set([self.students])
+
+
+class RoundTestCase(BaseTestCase):
+    """The base data with an open update round for both efforts."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from plan.services import steering_round_open
+
+        cls.alice.email = "alice@example.org"
+        cls.alice.save()
+        cls.charlie.email = "charlie@example.org"
+        cls.charlie.save()
+        cls.round = steering_round_open(
+            meeting_date=date(2023, 3, 15), deadline=date(2023, 3, 1), opened_by=cls.bob
+        )

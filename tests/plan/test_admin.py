@@ -86,3 +86,48 @@ class PlanAdminTestCase(BaseTestCase):
         r = self.client.get(reverse("admin:plan_effort_changelist"))
         self.assertEqual(r.status_code, 302)
         self.assertIn("login", r["Location"])
+
+
+class EffortAdminRightsTestCase(BaseTestCase):
+    changelist = reverse("admin:plan_effort_changelist")
+
+    def action(self, name):
+        return {
+            "action": name,
+            "_selected_action": [self.effort.pk, self.other_effort.pk],
+            "index": 0,
+        }
+
+    def test_bulk_status_goes_through_the_model_and_the_history(self):
+        self.client.force_login(self.bob)
+        r = self.client.post(self.changelist, self.action("set_status_at_risk"), follow=True)
+        self.assertContains(r, "2 inspanningen gewijzigd.")
+        for effort in (self.effort, self.other_effort):
+            effort.refresh_from_db()
+            self.assertEqual(effort.status, Effort.Status.AT_RISK)
+            self.assertEqual(effort.version, 2)
+            self.assertEqual(effort.history.latest().history_user, self.bob)
+
+    def test_bulk_priority(self):
+        self.client.force_login(self.bob)
+        self.client.post(self.changelist, self.action("mark_priority"))
+        self.other_effort.refresh_from_db()
+        self.assertTrue(self.other_effort.is_priority)
+        self.client.post(self.changelist, self.action("mark_not_priority"))
+        self.effort.refresh_from_db()
+        self.assertFalse(self.effort.is_priority)
+
+    def test_staff_without_change_rights_can_neither_change_nor_run_actions(self):
+        self.alice.is_staff = True
+        self.alice.save()
+        self.client.force_login(self.alice)
+        url = reverse("admin:plan_effort_change", args=[self.effort.pk])
+        self.assertNotContains(self.client.get(url), 'name="_save"')  # view only
+        self.assertEqual(self.client.post(url, {"title": "Gekaapt"}).status_code, 403)
+        self.client.post(self.changelist, self.action("set_status_stopped"))
+        self.client.post(self.changelist, self.action("mark_not_priority"))
+        self.effort.refresh_from_db()
+        self.assertEqual(
+            (self.effort.title, self.effort.status, self.effort.is_priority, self.effort.version),
+            ("Doorontwikkeling Expat Centre", Effort.Status.ON_TRACK, True, 1),
+        )

@@ -1,0 +1,196 @@
+from django.urls import reverse
+
+from plan.models import Effort
+from tests.base import BaseTestCase
+
+
+def form_data(effort, **changes):
+    """What the edit form posts for `effort` unchanged, with `changes` applied."""
+    data = {
+        "version": effort.version,
+        "title": effort.title,
+        "description": effort.description,
+        "status": effort.status,
+        "progress": effort.progress,
+        "note": effort.note,
+        "start": effort.start.isoformat() if effort.start else "",
+        "end": effort.end.isoformat() if effort.end else "",
+        "goals": [g.pk for g in effort.goals.all()],
+        "partners": [p.pk for p in effort.partners.all()],
+        "target_groups": [t.pk for t in effort.target_groups.all()],
+        "international_role": effort.international_role,
+        "policy_relation": effort.policy_relation,
+        "financing": effort.financing,
+        "team": effort.team_id,
+        "lead": effort.lead_id or "",
+        "is_priority": "on" if effort.is_priority else "",
+        "in_line": "on" if effort.in_line else "",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+class EffortEditTestCase(BaseTestCase):
+    def setUp(self):
+        self.url = reverse("plan:effort-edit", args=[self.effort.pk])
+
+    def test_it_saves_for_team_member(self):
+        self.client.force_login(self.alice)
+        r = self.client.post(self.url, form_data(self.effort, title="Loket", status="at_risk"))
+        self.assertRedirects(r, self.effort.get_absolute_url())
+        self.effort.refresh_from_db()
+        self.assertEqual(self.effort.title, "Loket")
+        self.assertEqual(self.effort.status, Effort.Status.AT_RISK)
+        self.assertEqual(self.effort.version, 2)
+        self.assertEqual(self.effort.history.latest().history_user, self.alice)
+
+    def test_a_team_member_cannot_change_team_or_priority(self):
+        self.client.force_login(self.alice)
+        data = form_data(self.effort, team=self.team_w.pk, is_priority="")
+        self.client.post(self.url, data)
+        self.effort.refresh_from_db()
+        self.assertEqual(self.effort.team, self.team_k)
+        self.assertTrue(self.effort.is_priority)
+
+    def test_the_programme_manager_edits_any_effort_and_its_team(self):
+        self.client.force_login(self.bob)
+        url = reverse("plan:effort-edit", args=[self.other_effort.pk])
+        data = form_data(self.other_effort, team=self.team_k.pk, is_priority="on")
+        r = self.client.post(url, data)
+        self.assertRedirects(r, self.other_effort.get_absolute_url())
+        self.other_effort.refresh_from_db()
+        self.assertEqual(self.other_effort.team, self.team_k)
+        self.assertTrue(self.other_effort.is_priority)
+
+    def test_it_forbids_other_team_and_changes_nothing(self):
+        self.client.force_login(self.charlie)
+        self.assertEqual(self.client.get(self.url).status_code, 403)
+        r = self.client.post(self.url, form_data(self.effort, title="Gekaapt"))
+        self.assertEqual(r.status_code, 403)
+        self.assertContains(r, "Geen toegang", status_code=403)
+        self.effort.refresh_from_db()
+        self.assertEqual(self.effort.title, "Doorontwikkeling Expat Centre")
+
+    def test_it_forbids_the_alderman(self):
+        self.client.force_login(self.wethouder)
+        r = self.client.post(self.url, form_data(self.effort, title="Gekaapt"))
+        self.assertEqual(r.status_code, 403)
+        self.effort.refresh_from_db()
+        self.assertEqual(self.effort.version, 1)
+
+    def test_the_effort_page_offers_edit_only_to_who_may(self):
+        self.client.force_login(self.alice)
+        self.assertContains(self.client.get(self.effort.get_absolute_url()), self.url)
+        self.client.force_login(self.charlie)
+        self.assertNotContains(self.client.get(self.effort.get_absolute_url()), self.url)
+
+    def test_it_runs_a_fixed_number_of_queries(self):
+        self.client.force_login(self.alice)
+        # session, user, effort+spearhead+team, permissions (2), membership, and the
+        # form's goals, partners and target groups (choices and current values)
+        with self.assertNumQueries(12):
+            self.client.get(self.url)
+
+
+class EffortEditBadInputTestCase(BaseTestCase):
+    def setUp(self):
+        self.url = reverse("plan:effort-edit", args=[self.effort.pk])
+        self.client.force_login(self.alice)
+
+    def assert_refused(self, field, message, **changes):
+        r = self.client.post(self.url, form_data(self.effort, **changes))
+        self.assertEqual(r.status_code, 200)
+        self.assertIn(message, " ".join(r.context["form"].errors[field]))
+        self.assertContains(r, f'id="id_{field}"')
+        self.assertContains(r, "is-invalid")
+        self.effort.refresh_from_db()
+        self.assertEqual(self.effort.version, 1)
+        self.assertEqual(self.effort.title, "Doorontwikkeling Expat Centre")
+        return r
+
+    def test_progress_above_100(self):
+        r = self.assert_refused("progress", "hoogstens 100", progress=150, title="Nieuw")
+        self.assertContains(r, 'value="Nieuw"')  # what was typed is kept
+        self.assertContains(r, 'value="150"')
+
+    def test_end_before_start(self):
+        self.assert_refused(
+            "end",
+            "De einddatum mag niet voor de startdatum liggen.",
+            start="2023-06-01",
+            end="2023-05-01",
+        )
+
+    def test_empty_status(self):
+        self.assert_refused("status", "Dit veld is verplicht.", status="")
+
+    def test_a_note_of_100_kb(self):
+        self.assert_refused("note", "niet meer dan 4000 tekens", note="x" * 100_000)
+
+    def test_the_page_title_says_there_is_an_error(self):
+        r = self.client.post(self.url, form_data(self.effort, status=""))
+        self.assertContains(r, "<title>Fout:")
+
+
+class EffortEditConflictTestCase(BaseTestCase):
+    def setUp(self):
+        self.url = reverse("plan:effort-edit", args=[self.effort.pk])
+
+    def test_the_second_save_is_refused_and_nothing_is_lost(self):
+        loaded = form_data(self.effort)  # both load version 1
+        self.client.force_login(self.bob)
+        self.client.post(self.url, {**loaded, "title": "Expat Centre 2.0"})
+
+        self.client.force_login(self.alice)
+        r = self.client.post(self.url, {**loaded, "status": "delayed", "note": "Vertraging"})
+        self.assertEqual(r.status_code, 409)
+        self.assertContains(r, "Iemand anders heeft deze inspanning opgeslagen", status_code=409)
+        self.assertContains(r, "Expat Centre 2.0", status_code=409)  # what bob changed
+        self.assertContains(r, "door bob", status_code=409)
+        self.assertContains(r, "Vertraging", status_code=409)  # what alice typed
+        self.effort.refresh_from_db()
+        self.assertEqual(self.effort.title, "Expat Centre 2.0")
+        self.assertEqual(self.effort.status, Effort.Status.ON_TRACK)
+
+        # the form now carries bob's version: saving again is a deliberate override
+        self.assertEqual(r.context["form"].data["version"], 2)
+        data = {**loaded, "status": "delayed", "note": "Vertraging", "version": 2}
+        self.assertRedirects(self.client.post(self.url, data), self.effort.get_absolute_url())
+        self.effort.refresh_from_db()
+        self.assertEqual(self.effort.status, Effort.Status.DELAYED)
+        self.assertEqual(self.effort.version, 3)
+
+
+class EffortHistoryTestCase(BaseTestCase):
+    def test_a_form_edit_shows_in_the_history_with_author(self):
+        self.client.force_login(self.alice)
+        url = reverse("plan:effort-edit", args=[self.effort.pk])
+        self.client.post(url, form_data(self.effort, status="delayed", goals=[self.city_goal.pk]))
+        r = self.client.get(self.effort.get_absolute_url())
+        entry = r.context["history"][0]
+        self.assertEqual(entry["user"], self.alice)
+        shown = {(c["field"], c["old"], c["new"]) for c in entry["changes"]}
+        self.assertIn(("status", "Loopt volgens planning", "Vertraagd"), shown)
+        self.assertIn(("doelen", "1.3, 3.1", "3.1"), shown)
+        self.assertContains(r, "Status: Loopt volgens planning → Vertraagd")
+        self.assertContains(r, "door alice op")
+
+    def test_an_admin_edit_shows_in_the_history_with_author(self):
+        self.client.force_login(self.bob)
+        url = reverse("admin:plan_effort_change", args=[self.effort.pk])
+        data = form_data(self.effort, progress=80)
+        data.update(
+            {
+                "spearhead": self.economy.pk,
+                "number": 1,
+                "updates-TOTAL_FORMS": 0,
+                "updates-INITIAL_FORMS": 0,
+            }
+        )
+        r = self.client.post(url, data)
+        self.assertEqual(r.status_code, 302, r.context and r.context["adminform"].form.errors)
+        r = self.client.get(self.effort.get_absolute_url())
+        self.assertContains(r, "Voortgang (%): 40% → 80%")
+        self.assertContains(r, "door bob op")
+        history = self.client.get(reverse("admin:plan_effort_history", args=[self.effort.pk]))
+        self.assertContains(history, "bob")

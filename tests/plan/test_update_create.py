@@ -1,0 +1,79 @@
+from django.urls import reverse
+
+from plan.models import Effort, ProgressUpdate
+from plan.services import steering_round_close
+from tests.base import RoundTestCase
+
+UPDATE = {"status": "at_risk", "progress": 55, "note": "Gesprekken met partners lopen"}
+
+
+class UpdateCreateTestCase(RoundTestCase):
+    def setUp(self):
+        self.url = reverse("plan:update-create", args=[self.effort.pk])
+
+    def test_a_lead_submits_and_the_effort_follows(self):
+        self.client.force_login(self.alice)
+        r = self.client.post(self.url, {**UPDATE, "risks": "Budget"})
+        self.assertRedirects(r, reverse("plan:my-efforts"))
+        update = ProgressUpdate.objects.get()
+        self.assertEqual(
+            (update.effort, update.steering_round, update.author),
+            (self.effort, self.round, self.alice),
+        )
+        self.assertEqual(update.risks, "Budget")
+        self.effort.refresh_from_db()
+        self.assertEqual(
+            (self.effort.status, self.effort.progress, self.effort.note),
+            (Effort.Status.AT_RISK, 55, "Gesprekken met partners lopen"),
+        )
+
+    def test_resubmitting_replaces_the_update(self):
+        self.client.force_login(self.alice)
+        self.client.post(self.url, UPDATE)
+        r = self.client.get(self.url)
+        self.assertContains(r, "opnieuw indienen vervangt die")
+        self.client.post(self.url, {**UPDATE, "progress": 60})
+        self.assertEqual(ProgressUpdate.objects.get().progress, 60)
+
+    def test_the_form_starts_from_the_current_status(self):
+        self.client.force_login(self.alice)
+        form = self.client.get(self.url).context["form"]
+        self.assertEqual(form.initial["status"], "on_track")
+        self.assertEqual(form.initial["progress"], 40)
+
+    def test_another_team_and_the_alderman_are_refused(self):
+        for user in (self.charlie, self.wethouder):
+            self.client.force_login(user)
+            self.assertEqual(self.client.post(self.url, UPDATE).status_code, 403)
+        self.assertFalse(ProgressUpdate.objects.exists())
+        self.effort.refresh_from_db()
+        self.assertEqual(self.effort.status, Effort.Status.ON_TRACK)
+
+    def test_a_closed_round_refuses_new_updates(self):
+        steering_round_close(steering_round=self.round)
+        self.client.force_login(self.alice)
+        r = self.client.post(self.url, UPDATE, follow=True)
+        self.assertContains(r, "Er is geen open updateronde voor deze inspanning.")
+        self.assertFalse(ProgressUpdate.objects.exists())
+
+    def test_bad_input_is_refused_next_to_the_field(self):
+        self.client.force_login(self.alice)
+        r = self.client.post(self.url, {"status": "", "progress": 150, "note": ""})
+        errors = r.context["form"].errors
+        self.assertEqual(set(errors), {"status", "progress", "note"})
+        self.assertIn("hoogstens 100", errors["progress"][0])
+        self.assertFalse(ProgressUpdate.objects.exists())
+
+    def test_an_effort_outside_the_round_cannot_be_updated(self):
+        self.round.efforts.remove(self.effort)
+        self.client.force_login(self.alice)
+        self.client.post(self.url, UPDATE)
+        self.assertFalse(ProgressUpdate.objects.exists())
+
+    def test_the_effort_page_shows_the_update_in_its_timeline(self):
+        self.client.force_login(self.alice)
+        self.client.post(self.url, UPDATE)
+        r = self.client.get(self.effort.get_absolute_url())
+        self.assertContains(r, "Overleg regiegroep van 15-03-2023")
+        self.assertContains(r, "Gesprekken met partners lopen")
+        self.assertContains(r, "Status: Loopt volgens planning → Aandacht nodig")
