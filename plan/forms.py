@@ -117,4 +117,5 @@ class SteeringRoundMeetingForm(forms.ModelForm):
         widgets = {
             "advice": forms.Textarea(attrs={"rows": 4}),
             "decisions": forms.Textarea(attrs={"rows": 4}),
+            "minutes": forms.FileInput,  # the current file is linked above the form
         }

@@ -19,4 +19,5 @@ urlpatterns = [
     path("rounds/<int:pk>/completeness/", views.round_completeness, name="round-completeness"),
     path("rounds/<int:pk>/reminders/", views.round_reminders, name="round-reminders"),
     path("rounds/<int:pk>/close/", views.round_close, name="round-close"),
+    path("rounds/<int:pk>/minutes/", views.round_minutes, name="round-minutes"),
 ]

@@ -7,6 +7,7 @@ from .rounds import (
     round_create,
     round_detail,
     round_list,
+    round_minutes,
     round_reminders,
 )
 
@@ -23,6 +24,7 @@ __all__ = [
     "round_create",
     "round_detail",
     "round_list",
+    "round_minutes",
     "round_reminders",
     "spearhead_detail",
     "update_create",

@@ -1,8 +1,11 @@
 """Update rounds: the programme manager opens, follows up and closes them; leads report."""
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -66,6 +69,15 @@ def round_detail(request, pk):
     )
     context = {"round": steering_round, "form": form, "updates": updates, "can_manage": can_manage}
     return render(request, "plan/round_detail.html", context)
+
+
+def round_minutes(request, pk):
+    """The minutes file, only for logged-in users (media files are not public)."""
+    steering_round = get_object_or_404(SteeringRound, pk=pk)
+    if not steering_round.minutes:
+        raise Http404
+    name = Path(steering_round.minutes.name).name
+    return FileResponse(steering_round.minutes.open("rb"), as_attachment=True, filename=name)
 
 
 @manage_rounds

@@ -189,3 +189,27 @@ class EffortListWithUpdatesTestCase(RoundTestCase):
             submit(effort, self.round, self.bob)
         with self.assertNumQueries(9):
             self.client.get(url)
+
+
+class MinutesTestCase(RoundTestCase):
+    def test_uploaded_minutes_are_downloaded_by_logged_in_users_only(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        with self.settings(MEDIA_ROOT=self.tmp_media()):
+            self.client.force_login(self.bob)
+            upload = SimpleUploadedFile("verslag.pdf", b"%PDF-1.4 verslag")
+            self.client.post(self.round.get_absolute_url(), {"minutes": upload})
+            url = reverse("plan:round-minutes", args=[self.round.pk])
+            self.client.force_login(self.wethouder)
+            r = self.client.get(url)
+            self.assertEqual(b"".join(r.streaming_content), b"%PDF-1.4 verslag")
+            self.assertIn("attachment", r["Content-Disposition"])
+            self.client.logout()
+            self.assertEqual(self.client.get(url).status_code, 302)
+
+    def tmp_media(self):
+        import tempfile
+
+        directory = tempfile.TemporaryDirectory()
+        self.addCleanup(directory.cleanup)
+        return directory.name
