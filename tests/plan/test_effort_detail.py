@@ -44,3 +44,11 @@ class EffortDetailTestCase(BaseTestCase):
         with self.assertNumQueries(15):
             r = self.client.get(self.url)
         self.assertEqual(len(r.context["history"]), 13)  # 12 changes and the creation
+
+
+class EffortDetailTitleTestCase(BaseTestCase):
+    def test_the_page_title_names_the_effort_and_nothing_else(self):
+        self.client.force_login(self.alice)
+        r = self.client.get(reverse("plan:effort-detail", args=[self.effort.pk]))
+        title = r.content.decode().split("<title>")[1].split("</title>")[0]
+        self.assertEqual(title, "3.1 Doorontwikkeling Expat Centre · Internationalisering Leiden")
