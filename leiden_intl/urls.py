@@ -5,6 +5,7 @@ from .views import LoginView
 
 urlpatterns = [
     path("", include("plan.urls")),
+    path("", include("reporting.urls")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from .views import exports, report
+
+app_name = "reporting"
+urlpatterns = [
+    path("report/<int:year>/", report.annual_report, name="annual-report"),
+    path("report/<int:year>/pdf/", report.annual_report_pdf, name="annual-report-pdf"),
+    path("export/efforts.xlsx", exports.export_xlsx, name="export-xlsx"),
+    path("export/efforts.ods", exports.export_ods, name="export-ods"),
+]
