@@ -33,6 +33,7 @@ def plan_overview(request):
         efforts = Effort.objects.filter(spearhead__plan=plan)
         context["spearheads"] = selectors.spearheads_overview(plan=plan)
         context["totals"] = selectors.status_counts(efforts)
+        context["report_years"] = range(plan.start_year, plan.end_year + 1)
     return render(request, "plan/plan_overview.html", context)
 
 

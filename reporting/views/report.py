@@ -1,11 +1,29 @@
-"""The annual report for the council (being written)."""
+"""The annual report for the council: HTML preview and PDF download."""
 
-from django.http import Http404
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+
+from .. import report
+
+
+def _language(request) -> str:
+    requested = request.GET.get("lang")
+    return requested if requested in report.LANGUAGES else translation.get_language()
 
 
 def annual_report(request, year):
-    raise Http404
+    language = _language(request)
+    with translation.override(language):
+        plan = report.report_plan(year)
+        context = report.report_context(plan=plan, year=year)
+        response = render(request, "reporting/annual_report.html", context)
+    return response
 
 
 def annual_report_pdf(request, year):
-    raise Http404
+    pdf = report.annual_report_pdf(year=year, language=_language(request))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"jaarrapportage-internationalisering-{year}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

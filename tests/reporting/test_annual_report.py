@@ -1,0 +1,171 @@
+import re
+import subprocess
+import tempfile
+import zlib
+from io import StringIO
+from pathlib import Path
+
+from django.core.management import call_command
+from django.test import TestCase
+from django.urls import reverse
+
+from plan.models import Effort, Goal, IndicatorValue, Spearhead
+from reporting.pdf import StaticOnlyFetcher, render_pdf
+from reporting.report import annual_report_pdf
+from tests.base import BaseTestCase
+
+
+def pdf_text(pdf: bytes) -> str:
+    """What a reader gets from the PDF, with line breaks and spacing folded."""
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+    )
+    return re.sub(r"\s+", " ", result.stdout.decode())
+
+
+def pdf_objects(pdf: bytes) -> bytes:
+    """The PDF with its compressed object streams inflated, to look for catalog entries."""
+    parts = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            parts.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    return b"".join(parts)
+
+
+def pdf_info(pdf: bytes, *flags: str) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        return subprocess.run(
+            ["pdfinfo", *flags, file.name], capture_output=True, check=True, text=True
+        ).stdout
+
+
+class RealPlanReportTestCase(TestCase):
+    """The report of the real plan, read back as a council member would."""
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("loaddata", "leiden_2021_2024", verbosity=0)
+        effort = Effort.objects.get(spearhead__number=3, number=2)
+        effort.title = "<script>alert(1)</script> Internationaal talent"
+        effort.save()
+        cls.pdf = annual_report_pdf(year=2022)
+        cls.text = pdf_text(cls.pdf)
+
+    def test_it_holds_every_spearhead_goal_and_effort(self):
+        for spearhead in Spearhead.objects.all():
+            self.assertIn(spearhead.name, self.text)
+        for goal in Goal.objects.all():
+            self.assertIn(re.sub(r"\s+", " ", goal.text), self.text, goal.code)
+        for effort in Effort.objects.all():
+            self.assertIn(effort.title, self.text, effort.pk)
+        self.assertEqual(Effort.objects.count(), 15)
+
+    def test_it_holds_the_monitor_figures_in_dutch_notation(self):
+        for figure in ("14.500", "10.058", "11,6%", "32,2%", "51%", "1.200"):
+            self.assertIn(figure, self.text)
+        self.assertIn("Bron: Monitor Internationalisering 2021", self.text)
+
+    def test_user_text_is_printed_as_text(self):
+        self.assertIn("<script>alert(1)</script> Internationaal talent", self.text)
+
+    def test_it_is_a_tagged_pdf_ua_document_in_dutch(self):
+        info = pdf_info(self.pdf)
+        self.assertRegex(info, r"Tagged:\s+yes")
+        self.assertRegex(info, r"Title:\s+Jaarrapportage internationalisering 2022")
+        self.assertRegex(info, r"Page size:\s+595.\d+ x 841.\d+ pts \(A4\)")
+        metadata = pdf_info(self.pdf, "-meta")
+        self.assertRegex(metadata, r"pdfuaid:part[^0-9]*1")
+        self.assertIn(b"/Lang (nl)", pdf_objects(self.pdf))
+
+    def test_it_has_contents_with_page_numbers_and_running_footer(self):
+        self.assertRegex(self.text, r"Inhoud .*Samenvatting \.+ ?3")
+        self.assertRegex(self.text, r"pagina 2 van \d+")
+        self.assertIn("Concept", self.text)
+
+    def test_the_charts_have_their_numbers_as_a_table(self):
+        self.assertIn("Cijfers bij de grafiek “Inspanningen per speerpunt en status”", self.text)
+
+
+class ReportViewsTestCase(BaseTestCase):
+    def test_the_preview_is_for_logged_in_users(self):
+        url = reverse("reporting:annual-report", args=[2022])
+        self.assertEqual(self.client.get(url).status_code, 302)
+        self.client.force_login(self.wethouder)
+        r = self.client.get(url)
+        self.assertContains(r, "Jaarrapportage 2022")
+        self.assertContains(r, "Doorontwikkeling Expat Centre")
+        self.assertContains(r, reverse("reporting:annual-report-pdf", args=[2022]))
+
+    def test_a_year_outside_the_plan_is_not_found(self):
+        self.client.force_login(self.wethouder)
+        r = self.client.get(reverse("reporting:annual-report", args=[2030]))
+        self.assertEqual(r.status_code, 404)
+
+    def test_english_labels_on_request(self):
+        self.client.force_login(self.wethouder)
+        r = self.client.get(reverse("reporting:annual-report", args=[2022]), {"lang": "en"})
+        self.assertContains(r, "Summary")
+        self.assertContains(r, "Annual report 2022")
+        self.assertContains(r, '<p class="ambition" lang="nl">', html=False)
+
+    def test_the_pdf_download(self):
+        self.client.force_login(self.bob)
+        r = self.client.get(reverse("reporting:annual-report-pdf", args=[2022]))
+        self.assertEqual(r["Content-Type"], "application/pdf")
+        self.assertIn("jaarrapportage-internationalisering-2022.pdf", r["Content-Disposition"])
+        self.assertIn("Doorontwikkeling Expat Centre", pdf_text(r.content))
+
+    def test_the_report_runs_the_same_queries_for_a_bigger_plan(self):
+        self.client.force_login(self.wethouder)
+        url = reverse("reporting:annual-report", args=[2022])
+        IndicatorValue.objects.create(
+            indicator=self.make_indicator(), year=2021, value=12, unit="%"
+        )
+        # session, user, plan, efforts (+goals, +target groups), updates, history,
+        # spearheads, goals, indicators (+values)
+        with self.assertNumQueries(12):
+            self.client.get(url)
+        self.add_efforts(20)
+        with self.assertNumQueries(12):
+            self.client.get(url)
+
+    def make_indicator(self):
+        from plan.models import Indicator
+
+        return Indicator.objects.create(name="Aandeel internationals")
+
+
+class PdfSafetyTestCase(TestCase):
+    def test_the_fetcher_serves_static_files_only(self):
+        fetcher = StaticOnlyFetcher()
+        response = fetcher.fetch("https://portal.invalid/static/css/report.css")
+        self.assertIn(b"@page", response.read())
+        for url in (
+            "file:///etc/passwd",
+            "http://127.0.0.1:9/secret",
+            "https://portal.invalid/static/../../leiden_intl/settings.py",
+            "https://example.org/static/css/report.css",
+        ):
+            with self.subTest(url=url), self.assertRaises(ValueError):
+                fetcher.fetch(url)
+
+    def test_a_document_pointing_elsewhere_renders_without_fetching(self):
+        html = (
+            '<html lang="nl"><head><title>t</title>'
+            '<link rel="stylesheet" href="file:///etc/passwd"></head>'
+            '<body><img src="http://127.0.0.1:9/x.png" alt="x"><p>tekst</p></body></html>'
+        )
+        self.assertIn("tekst", pdf_text(render_pdf(html=html)))
+
+
+class BuildAnnualReportCommandTestCase(TestCase):
+    def test_it_writes_the_pdf(self):
+        call_command("loaddata", "leiden_2021_2024", verbosity=0)
+        with tempfile.TemporaryDirectory() as directory:
+            out = Path(directory) / "report.pdf"
+            call_command("build_annual_report", year=2023, out=out, stdout=StringIO())
+            self.assertIn("Jaarrapportage 2023", pdf_text(out.read_bytes()))
