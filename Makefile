@@ -9,10 +9,10 @@ TEST_ENV := SECRET_KEY=insecure-key-for-tests-only DEBUG=false
 RUN_ENV := DEBUG=true
 # System packages the test suite uses: Chromium for the browser tests, poppler for reading
 # PDFs, harfbuzz-subset for WeasyPrint's fonts, gettext for compiling translations.
-TEST_SYSTEM_PACKAGES := chromium poppler-utils libharfbuzz-subset0 gettext
+TEST_SYSTEM_PACKAGES := chromium poppler-utils libharfbuzz-subset0 gettext fonts-dejavu-core
 RUN_SYSTEM_PACKAGES := gettext
 
-.PHONY: run test lint messages makemessages system-run system-test install clean
+.PHONY: run test lint messages makemessages system-run system-test install clean bench bench-report
 
 run: install system-run messages
 	$(RUN_ENV) $(MANAGE) migrate --no-input
@@ -22,6 +22,12 @@ run: install system-run messages
 
 test: install system-test messages lint
 	$(TEST_ENV) $(PY) -m pytest
+
+# Benchmarks print ratios against a floor measured in the same run (see bench/).
+bench: bench-report
+
+bench-report: install system-test messages
+	$(PY) bench/report.py
 
 lint: install
 	$(VENV)/bin/ruff check .
