@@ -12,7 +12,7 @@ RUN_ENV := DEBUG=true
 TEST_SYSTEM_PACKAGES := chromium poppler-utils libharfbuzz-subset0 gettext fonts-dejavu-core
 RUN_SYSTEM_PACKAGES := gettext
 
-.PHONY: run test lint messages makemessages system-run system-test install clean bench bench-report
+.PHONY: run test lint messages makemessages system-run system-test install clean bench bench-report bench-dashboard
 
 run: install system-run messages
 	$(RUN_ENV) $(MANAGE) migrate --no-input
@@ -24,10 +24,13 @@ test: install system-test messages lint
 	$(TEST_ENV) $(PY) -m pytest
 
 # Benchmarks print ratios against a floor measured in the same run (see bench/).
-bench: bench-report
+bench: bench-report bench-dashboard
 
 bench-report: install system-test messages
 	$(PY) bench/report.py
+
+bench-dashboard: install messages
+	$(PY) bench/dashboard.py
 
 lint: install
 	$(VENV)/bin/ruff check .

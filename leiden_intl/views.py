@@ -6,7 +6,12 @@ from django.shortcuts import resolve_url
 from plan.roles import Role
 
 # Where each role starts its work after logging in; everyone else sees the plan overview.
-LANDING = {Role.STEERING_GROUP: "plan:my-efforts"}
+LANDING = {
+    Role.STEERING_GROUP: "plan:my-efforts",
+    Role.ALDERMAN: "reporting:dashboard",
+    Role.DIRECTORS: "reporting:dashboard",
+    Role.CLIENT: "reporting:dashboard",
+}
 
 
 class LoginView(auth_views.LoginView):

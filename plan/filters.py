@@ -5,6 +5,7 @@ import re
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Effort, Goal, Spearhead, TargetGroup, Team
@@ -47,9 +48,28 @@ class EffortFilter(django_filters.FilterSet):
         empty_label=_("All"),
     )
 
+    attention = django_filters.BooleanFilter(
+        label=_("Needs attention (at risk or delayed)"),
+        method="needs_attention",
+        widget=forms.Select(choices=YES_NO),
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Past its end date and not finished"),
+        method="past_end",
+        widget=forms.Select(choices=YES_NO),
+    )
+
     class Meta:
         model = Effort
         fields = ["q", "spearhead", "goal", "team", "status", "is_priority", "in_line"]
+
+    def needs_attention(self, queryset, name, value):
+        attention = Q(status__in=[Effort.Status.AT_RISK, Effort.Status.DELAYED])
+        return queryset.filter(attention) if value else queryset.exclude(attention)
+
+    def past_end(self, queryset, name, value):
+        overdue = Q(pk__in=Effort.objects.overdue(timezone.localdate()).values("pk"))
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def search(self, queryset, name, value):
         match = CODE.match(value)

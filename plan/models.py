@@ -152,6 +152,10 @@ class EffortQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=[Effort.Status.DONE, Effort.Status.STOPPED])
 
+    def overdue(self, today):
+        """Still running although their end date has passed."""
+        return self.open().filter(end__lt=today)
+
     def with_relations(self):
         """What a list of efforts shows: code parts, team, lead and goals with their codes."""
         return self.select_related("spearhead", "team", "lead").prefetch_related(

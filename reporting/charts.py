@@ -6,6 +6,8 @@ alternative.
 """
 
 import base64
+import functools
+import hashlib
 import io
 from dataclasses import dataclass, field
 
@@ -13,7 +15,10 @@ import matplotlib
 
 matplotlib.use("svg")  # no display here; the SVG backend needs nothing else
 
+from django.core.cache import cache  # noqa: E402
+from django.utils import translation  # noqa: E402
 from django.utils.formats import number_format  # noqa: E402
+from django.utils.safestring import mark_safe  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
@@ -33,6 +38,7 @@ STATUS_COLOURS = {
 DARK_TEXT = {Effort.Status.NOT_STARTED, Effort.Status.AT_RISK}
 LINE_COLOUR = "#a4121c"
 FONT = ["DejaVu Sans", "Liberation Sans", "sans-serif"]
+CACHE_SECONDS = 24 * 60 * 60
 
 
 @dataclass
@@ -42,11 +48,30 @@ class Chart:
     columns: list[str]
     rows: list[list] = field(default_factory=list)
     source: str = ""
+    data_uri: str = ""  # for <img src>: an image with alt text is tagged as a figure in PDF/UA
 
-    @property
-    def data_uri(self) -> str:
-        """For <img src>: an image with alt text is tagged as a figure in PDF/UA."""
-        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
+    def __post_init__(self):
+        # base64 holds no character HTML would escape; marked safe, templates skip escaping
+        # its 100 kB instead of scanning it on every page view
+        encoded = base64.b64encode(self.svg.encode()).decode()
+        self.data_uri = mark_safe(f"data:image/svg+xml;base64,{encoded}")  # noqa: S308
+
+
+def cached(function):
+    """Charts are pure functions of their data: keep each drawing in the cache, keyed on the
+    data and the language (labels are translated), so a page draws only what changed."""
+
+    @functools.wraps(function)
+    def wrapper(**kwargs):
+        data = repr((function.__name__, translation.get_language(), sorted(kwargs.items())))
+        key = "chart:" + hashlib.sha256(data.encode()).hexdigest()
+        chart = cache.get(key)
+        if chart is None:
+            chart = function(**kwargs)
+            cache.set(key, chart, CACHE_SECONDS)
+        return chart
+
+    return wrapper
 
 
 def _render(figure: Figure) -> str:
@@ -68,6 +93,7 @@ def _figure(width: float, height: float) -> tuple[Figure, object]:
     return figure, axes
 
 
+@cached
 def status_bars(*, title: str, categories: list[str], counts: list[dict[str, int]]) -> Chart:
     """Horizontal stacked bars: per category (e.g. spearhead) the number of efforts per status.
 
@@ -104,6 +130,7 @@ def status_bars(*, title: str, categories: list[str], counts: list[dict[str, int
     return Chart(title=title, svg=_render(figure), columns=columns, rows=rows)
 
 
+@cached
 def yearly_values(
     *, title: str, unit: str, points: list[tuple[int, float]], value_label: str, source: str = ""
 ) -> Chart:
@@ -128,6 +155,7 @@ def _format_number(value: float, unit: str) -> str:
     return f"{text}%" if unit == "%" else text
 
 
+@cached
 def category_values(
     *, title: str, unit: str, items: list[tuple[str, float]], value_label: str, source: str = ""
 ) -> Chart:

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from .views import exports, report
+from .views import dashboard, exports, report
 
 app_name = "reporting"
 urlpatterns = [
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("report/<int:year>/", report.annual_report, name="annual-report"),
     path("report/<int:year>/pdf/", report.annual_report_pdf, name="annual-report-pdf"),
     path("export/efforts.xlsx", exports.export_xlsx, name="export-xlsx"),

@@ -1,0 +1,164 @@
+from datetime import date, timedelta
+
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from plan.models import Effort, Goal, ProgressUpdate, SteeringRound
+from plan.roles import Role
+from tests.base import BaseTestCase, make_user
+
+URL = reverse("reporting:dashboard")
+
+
+class DashboardTestCase(BaseTestCase):
+    def setUp(self):
+        cache.clear()
+        self.client.force_login(self.wethouder)
+
+    def get(self, **params):
+        r = self.client.get(URL, params)
+        self.assertEqual(r.status_code, 200)
+        return r
+
+    def test_the_alderman_directors_and_client_land_here(self):
+        for role in (Role.ALDERMAN, Role.DIRECTORS, Role.CLIENT):
+            make_user(f"user-{role.value}", role=role)
+            self.client.logout()
+            r = self.client.post(
+                reverse("login"),
+                {"username": f"user-{role.value}", "password": f"pw-user-{role.value}-123"},
+            )
+            self.assertRedirects(r, URL)
+
+    def test_numbers_per_spearhead_match_the_database(self):
+        self.add_efforts(7)
+        Effort.objects.filter(number__in=[2, 3]).update(status=Effort.Status.AT_RISK)
+        r = self.get()
+        for row in r.context["per_spearhead"]:
+            efforts = Effort.objects.filter(spearhead=row["spearhead"])
+            self.assertEqual(row["total"], efforts.count())
+            for status in Effort.Status:
+                self.assertEqual(row["counts"][status], efforts.filter(status=status).count())
+            progress = [e.progress for e in efforts]
+            self.assertEqual(row["progress"], round(sum(progress) / len(progress)))
+
+    def test_blocks_match_the_database(self):
+        today = timezone.localdate()
+        self.other_effort.end = today - timedelta(days=1)
+        self.other_effort.save()
+        r = self.get()
+        self.assertEqual(
+            [e.pk for e in r.context["priorities"]],
+            list(Effort.objects.priority().values_list("pk", flat=True)),
+        )
+        self.assertEqual(
+            [e.pk for e in r.context["overdue"]],
+            list(Effort.objects.overdue(today).values_list("pk", flat=True)),
+        )
+        self.assertEqual(
+            [e.pk for e in r.context["attention"]],
+            list(
+                Effort.objects.filter(status__in=["at_risk", "delayed"]).values_list(
+                    "pk", flat=True
+                )
+            ),
+        )
+        running = Effort.objects.open()
+        gaps = Goal.objects.exclude(efforts__in=running)
+        self.assertEqual({g.pk for g in r.context["gaps"]}, set(gaps.values_list("pk", flat=True)))
+
+    def test_a_goal_losing_its_last_running_effort_becomes_a_gap(self):
+        self.effort.set_status(Effort.Status.DONE, by=self.bob)
+        r = self.get()
+        self.assertEqual([g.code for g in r.context["gaps"]], ["3.1"])
+        self.assertContains(r, self.city_goal.get_absolute_url())
+
+    def test_goals_served_by_many(self):
+        self.add_efforts(3)  # each serves 1.3 and 3.1
+        r = self.get()
+        self.assertEqual(
+            [(g.code, g.running) for g in r.context["well_served"]], [("1.3", 5), ("3.1", 4)]
+        )
+
+    def test_team_and_target_group_narrow_everything(self):
+        r = self.get(team=self.team_w.pk)
+        self.assertEqual(r.context["effort_count"], 1)
+        self.assertEqual(r.context["priorities"], [])
+        self.assertContains(r, f"?spearhead={self.integration.pk}&amp;team={self.team_w.pk}")
+        r = self.get(target_group=self.workers.pk)
+        self.assertEqual(r.context["effort_count"], 1)
+        self.assertEqual([e.pk for e in r.context["priorities"]], [self.effort.pk])
+
+    def test_each_block_links_to_the_effort_list_behind_it(self):
+        r = self.get()
+        effort_list = reverse("plan:effort-list")
+        for query in ("is_priority=true", "attention=true", "overdue=true"):
+            self.assertContains(r, f"{effort_list}?{query}")
+        self.client.force_login(self.alice)
+        listed = self.client.get(effort_list, {"attention": "true"}).context["page"]
+        self.assertEqual([e.pk for e in listed], [self.other_effort.pk])
+
+    def test_the_trend_and_what_changed_since_the_previous_round(self):
+        first = SteeringRound.objects.create(
+            meeting_date=date(2023, 3, 15), deadline=date(2023, 3, 1), state="closed"
+        )
+        second = SteeringRound.objects.create(
+            meeting_date=date(2023, 9, 15), deadline=date(2023, 9, 1)
+        )
+        for steering_round, status in ((first, "on_track"), (second, "done")):
+            ProgressUpdate.objects.create(
+                effort=self.effort,
+                steering_round=steering_round,
+                author=self.alice,
+                status=status,
+                progress=50,
+                note="-",
+            )
+        ProgressUpdate.objects.create(
+            effort=self.other_effort,
+            steering_round=second,
+            author=self.charlie,
+            status="delayed",
+            progress=10,
+            note="-",
+        )
+        r = self.get()
+        trend = r.context["trend"]
+        self.assertEqual([row[0] for row in trend.rows], ["15 mrt 2023", "15 sep 2023"])
+        changes = r.context["changes"]
+        self.assertEqual(
+            [(row["effort"].pk, str(row["old"]), str(row["new"])) for row in changes["moved"]],
+            [(self.effort.pk, "Loopt volgens planning", "Afgerond")],
+        )
+        self.assertEqual([e.pk for e in changes["finished"]], [self.effort.pk])
+        self.assertContains(r, "Loopt volgens planning → Afgerond")
+
+    def test_a_change_shows_at_once_despite_the_cache(self):
+        self.assertContains(self.get(), "Aandacht nodig (1)")
+        self.assertContains(self.get(), "Aandacht nodig (1)")  # now served from the cache
+        self.effort.set_status(Effort.Status.AT_RISK, by=self.bob)
+        self.assertContains(self.get(), "Aandacht nodig (2)")
+        self.effort.goals.remove(self.city_goal)  # a change of links only
+        self.assertEqual([g.code for g in self.get().context["gaps"]], ["3.1"])
+
+    def test_charts_have_their_numbers_as_a_table(self):
+        r = self.get()
+        self.assertContains(
+            r, "<summary>Cijfers bij de grafiek “Inspanningen per speerpunt en status”</summary>"
+        )
+        self.assertContains(r, 'alt="Grafiek: Inspanningen per speerpunt en status.')
+
+    def test_the_same_queries_for_a_bigger_plan_at_most_12(self):
+        # session, user, fingerprint; on a cache miss also plan, efforts, goal links,
+        # goals, trend, monitor, and the filter choices (teams, target groups); with two or
+        # more update rounds one more, for the changes between the last two (see bench/)
+        with self.assertNumQueries(11):
+            self.get()
+        with self.assertNumQueries(3):
+            self.get()
+        self.add_efforts(25)
+        with self.assertNumQueries(11):
+            self.get()
+        with self.assertNumQueries(3):
+            self.get()
