@@ -87,10 +87,12 @@ def _figure(width: float, height: float) -> tuple[Figure, object]:
     with plt.rc_context({"font.family": FONT, "font.size": 9}):
         figure, axes = plt.subplots(figsize=(width, height))
     axes.spines[["top", "right"]].set_visible(False)
-    localised = FuncFormatter(lambda value, _position: _format_number(value, ""))
-    axes.xaxis.set_major_formatter(localised)
-    axes.yaxis.set_major_formatter(localised)
     return figure, axes
+
+
+def _localise(axis) -> None:
+    """Numbers on the value axis as the language writes them (14.500 / 12,5 in Dutch)."""
+    axis.set_major_formatter(FuncFormatter(lambda value, _position: _format_number(value, "")))
 
 
 @cached
@@ -120,6 +122,7 @@ def status_bars(*, title: str, categories: list[str], counts: list[dict[str, int
             lefts = [left + value for left, value in zip(lefts, values, strict=True)]
         axes.set_yticks(positions, categories)
         axes.xaxis.get_major_locator().set_params(integer=True)
+        _localise(axes.xaxis)
         if statuses:
             axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=3, frameon=False)
     columns = ["", *[str(s.label) for s in statuses]]
@@ -144,6 +147,7 @@ def yearly_values(
         axes.bar_label(bars, labels=shown, fontsize=8)
         axes.set_ylim(0, max(values, default=1) * 1.2 or 1)
         axes.set_ylabel(unit)
+        _localise(axes.yaxis)
     rows = [[year, _format_number(value, unit)] for year, value in zip(years, values, strict=True)]
     columns = ["", value_label]
     return Chart(title=title, svg=_render(figure), columns=columns, rows=rows, source=source)
@@ -170,6 +174,7 @@ def category_values(
         )
         axes.set_xlim(0, max(values, default=1) * 1.18 or 1)
         axes.set_xlabel(unit)
+        _localise(axes.xaxis)
     rows = [[label, _format_number(value, unit)] for label, value in items]
     columns = ["", value_label]
     return Chart(title=title, svg=_render(figure), columns=columns, rows=rows, source=source)

@@ -1,12 +1,14 @@
 """The alderman's dashboard: where the plan stands, in one screen."""
 
+import functools
 import hashlib
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django import forms
 from django.core.cache import cache
 from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +40,7 @@ def dashboard(request):
     today = timezone.localdate()
     key_data = repr(
         (
+            _templates_version(),
             selectors.dashboard_version(),
             translation.get_language(),
             today,
@@ -52,6 +55,14 @@ def dashboard(request):
         )
         cache.set(key, body, CACHE_SECONDS)
     return render(request, "reporting/dashboard.html", {"body": mark_safe(body)})  # noqa: S308
+
+
+@functools.cache
+def _templates_version() -> str:
+    """Changes when the dashboard's templates change (a deploy with a shared cache)."""
+    names = ["reporting/_dashboard_body.html", "reporting/_chart.html"]
+    sources = [Path(get_template(name).origin.name).read_bytes() for name in names]
+    return hashlib.sha256(b"".join(sources)).hexdigest()
 
 
 def _dashboard_context(request, today) -> dict:
