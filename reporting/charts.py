@@ -10,6 +10,7 @@ import functools
 import hashlib
 import io
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import matplotlib
 
@@ -39,6 +40,9 @@ DARK_TEXT = {Effort.Status.NOT_STARTED, Effort.Status.AT_RISK}
 LINE_COLOUR = "#a4121c"
 FONT = ["DejaVu Sans", "Liberation Sans", "sans-serif"]
 CACHE_SECONDS = 24 * 60 * 60
+# Drawings made by an older version of this module are never reused (a shared cache survives
+# deploys).
+CODE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 
 
 @dataclass
@@ -64,7 +68,7 @@ def cached(function):
     @functools.wraps(function)
     def wrapper(**kwargs):
         data = repr((function.__name__, translation.get_language(), sorted(kwargs.items())))
-        key = "chart:" + hashlib.sha256(data.encode()).hexdigest()
+        key = f"chart:{CODE_VERSION}:" + hashlib.sha256(data.encode()).hexdigest()
         chart = cache.get(key)
         if chart is None:
             chart = function(**kwargs)
