@@ -1,0 +1,62 @@
+"""The dashboard and the annual report preview in a real browser: axe, reflow, keyboard."""
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import NARROW, axe_check, goto, login
+from .test_accessibility import OVERFLOWING_ELEMENTS_JS
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_alderman_lands_on_an_accessible_dashboard(page, live_server, plan_data, artifacts):
+    login(page, live_server, "wethouder")
+    assert page.url.endswith("/dashboard/")
+    expect(page.locator("h1")).to_have_count(1)
+    expect(page.locator("main figure.chart img[alt]").first).to_be_visible()
+    axe_check(page, "wethouder")
+    page.screenshot(path=artifacts / "dashboard-1280.png", full_page=True)
+
+    page.set_viewport_size(NARROW)
+    goto(page, live_server, "/dashboard/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= NARROW["width"], page.evaluate(OVERFLOWING_ELEMENTS_JS)
+    axe_check(page, "wethouder @320px")
+    page.screenshot(path=artifacts / "dashboard-320.png", full_page=True)
+
+
+def test_chart_numbers_open_with_the_keyboard(page, live_server, plan_data):
+    login(page, live_server, "directieteam")
+    summary = page.locator("main details.chart-numbers > summary").first
+    table = page.locator("main details.chart-numbers table").first
+    expect(table).to_be_hidden()
+    for _ in range(80):  # Tab until the first "numbers of the chart" is focused
+        page.keyboard.press("Tab")
+        if summary.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("the numbers of the first chart cannot be reached with Tab")
+    page.keyboard.press("Enter")
+    expect(table).to_be_visible()
+    expect(table.locator("tbody tr")).to_have_count(6)  # one row per spearhead
+
+
+def test_narrowing_the_dashboard_by_team(page, live_server, plan_data):
+    login(page, live_server, "opdrachtgever")
+    page.select_option("#id_team", label="Economie")
+    page.locator("form.dashboard-filter button[type=submit]").click()
+    page.wait_for_url("**/dashboard/?team=*")
+    expect(page.locator("main h1 + p")).to_contain_text("2 ")  # Economie owns two efforts
+    axe_check(page, "opdrachtgever (narrowed)")
+
+
+def test_the_annual_report_preview(page, live_server, plan_data, artifacts):
+    login(page, live_server, "opgavemanager")
+    response = goto(page, live_server, "/report/2022/")
+    assert response.status == 200
+    expect(page.locator("main h1")).to_have_count(1)
+    expect(page.locator("main a[href='/report/2022/pdf/']")).to_be_visible()
+    axe_check(page, "opgavemanager")
+    page.screenshot(path=artifacts / "report-2022.png", full_page=True)
+    goto(page, live_server, "/report/2022/?lang=en")
+    axe_check(page, "opgavemanager (English report)")
