@@ -4,6 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Effort, Goal, ProgressUpdate, SteeringRound
+from .spreadsheet.files import check_workbook, read_upload
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -119,3 +122,22 @@ class SteeringRoundMeetingForm(forms.ModelForm):
             "decisions": forms.Textarea(attrs={"rows": 4}),
             "minutes": forms.FileInput,  # the current file is linked above the form
         }
+
+
+class ImportUploadForm(forms.Form):
+    """A spreadsheet to import. Cleaning checks the file itself (not its rows): its cleaned
+    value is the file's bytes."""
+
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx)"),
+        help_text=_(
+            "An Excel workbook with the sheet Inspanningen (and optionally Monitor), as the "
+            "export writes it. At most 10 MB and 10,000 rows."
+        ),
+        widget=forms.FileInput(attrs={"accept": f".xlsx,{XLSX_CONTENT_TYPE}"}),
+    )
+
+    def clean_file(self) -> bytes:
+        data = read_upload(self.cleaned_data["file"])
+        check_workbook(data)  # raises FileRefused, a ValidationError
+        return data

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from .. import selectors
 from ..filters import EffortFilter
 from ..models import Effort, Goal, Spearhead, SteeringRound
+from .imports import IMPORT_PERMISSIONS
 
 EFFORTS_PER_PAGE = 50
 
@@ -58,7 +59,12 @@ def effort_list(request):
     page = Paginator(effort_filter.qs, EFFORTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filter": effort_filter, "page": page, "query": query.urlencode()}
+    context = {
+        "filter": effort_filter,
+        "page": page,
+        "query": query.urlencode(),
+        "can_import": request.user.has_perms(IMPORT_PERMISSIONS),
+    }
     return render(request, "plan/effort_list.html", context)
 
 

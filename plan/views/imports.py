@@ -1,0 +1,110 @@
+"""Importing the plan from a spreadsheet: upload -> preview -> confirm (programme manager).
+
+Between the steps the file waits under MEDIA_ROOT/imports/; the session holds its name, its
+hash and the fingerprint of the preview that was shown, so the confirmation writes exactly
+what the preview showed, or refuses.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..forms import ImportUploadForm
+from ..selectors import plan_current
+from ..spreadsheet import importer, uploads
+from ..spreadsheet.files import FileRefused
+
+IMPORT_PERMISSIONS = ("plan.add_effort", "plan.change_effort")
+SESSION_KEY = "plan_import"
+programme_manager_only = permission_required(IMPORT_PERMISSIONS, raise_exception=True)
+
+
+@programme_manager_only
+def import_upload(request):
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        _forget(request)
+        pending = uploads.upload_save(data=form.cleaned_data["file"])
+        pending["filename"] = request.FILES["file"].name
+        request.session[SESSION_KEY] = pending
+        return redirect("plan:import-preview")
+    return render(request, "plan/import_upload.html", {"form": form})
+
+
+@programme_manager_only
+def import_preview(request):
+    pending, plan = request.session.get(SESSION_KEY), plan_current()
+    if pending is None or plan is None:
+        if plan is None:
+            messages.error(request, _("There is no plan to import into."))
+        return redirect("plan:import-upload")
+    try:
+        file = uploads.upload_open(name=pending["name"], sha256=pending["sha256"])
+        preview = importer.import_preview(file=file, plan=plan)
+    except (uploads.UploadMissing, FileRefused) as error:
+        return _start_again(request, error)
+    request.session[SESSION_KEY] = {**pending, "fingerprint": preview.fingerprint}
+    context = {"preview": preview, "counts": preview.counts, "filename": pending["filename"]}
+    return render(request, "plan/import_preview.html", context)
+
+
+@require_POST
+@programme_manager_only
+def import_confirm(request):
+    pending, plan = request.session.get(SESSION_KEY), plan_current()
+    if pending is None or plan is None or "fingerprint" not in pending:
+        return redirect("plan:import-preview")
+    try:
+        file = uploads.upload_open(name=pending["name"], sha256=pending["sha256"])
+        result = importer.import_apply(
+            file=file, plan=plan, user=request.user, expected=pending["fingerprint"]
+        )
+    except (uploads.UploadMissing, FileRefused) as error:
+        return _start_again(request, error)
+    except importer.ImportHasErrors:
+        messages.error(request, _("The file has errors; nothing was imported."))
+        return redirect("plan:import-preview")
+    except importer.ImportOutdated:
+        messages.warning(request, _("The plan changed after the preview. Check it again."))
+        return redirect("plan:import-preview")
+    _forget(request)
+    for summary in _import_summary(result):
+        messages.success(request, summary)
+    return redirect("plan:effort-list")
+
+
+def _forget(request) -> None:
+    pending = request.session.pop(SESSION_KEY, None)
+    if pending:
+        uploads.upload_delete(name=pending.get("name", ""))
+
+
+def _start_again(request, error: Exception):
+    _forget(request)
+    if isinstance(error, FileRefused):
+        messages.error(request, error.message)
+    else:
+        messages.error(request, _("The uploaded file is no longer available; upload it again."))
+    return redirect("plan:import-upload")
+
+
+def _import_summary(result: importer.ImportPreview) -> list[str]:
+    summary = [
+        _(
+            "Import done. Efforts created: %(created)s, changed: %(changed)s, "
+            "unchanged: %(unchanged)s."
+        )
+        % {
+            "created": len(result.created),
+            "changed": len(result.changed),
+            "unchanged": len(result.unchanged),
+        }
+    ]
+    if result.monitor_rows_read is not None:
+        summary.append(
+            _("Monitor values created: %(created)s, changed: %(changed)s.")
+            % {"created": len(result.monitor_created), "changed": len(result.monitor_changed)}
+        )
+    return summary
