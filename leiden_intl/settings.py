@@ -157,6 +157,9 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "internationalisering@leiden.nl")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Renders a plan year's annual report when it is adopted (plan does not import reporting).
+PLAN_YEAR_REPORT = "reporting.report.plan_year_report_pdf"
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

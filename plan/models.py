@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .roles import Role
+
 NOTE_MAX_LENGTH = 4000  # a progress note is a paragraph or two, not a report
 TEXT_MAX_LENGTH = 10000
 
@@ -440,3 +442,101 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator} {self.year}: {self.value} {self.unit}".rstrip()
+
+
+class PlanYear(models.Model):
+    """One year's update of the plan and its annual report, taken through the approval chain
+    of section 3.5; adopting freezes it."""
+
+    class State(models.TextChoices):
+        CONCEPT = "concept", _("Draft")
+        ADVISED = "advised", _("Advised by the steering group")
+        ENDORSED = "endorsed", _("Endorsed by the client")
+        REVIEWED = "reviewed", _("Reviewed by the board of directors")
+        ADOPTED = "adopted", _("Adopted by the alderman")
+        SENT_TO_COUNCIL = "sent_to_council", _("Sent to the council")
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="years", verbose_name=_("plan"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    state = models.CharField(_("state"), max_length=20, choices=State, default=State.CONCEPT)
+    # Frozen on adoption; never written again.
+    snapshot = models.JSONField(_("plan as adopted"), null=True, blank=True, editable=False)
+    report_pdf = models.BinaryField(_("annual report as adopted"), null=True, editable=False)
+    report_sha256 = models.CharField(_("SHA-256 of the report"), max_length=64, blank=True)
+    adopted = models.DateTimeField(_("adopted"), null=True, blank=True)
+    sent_to_council_on = models.DateField(_("sent to the council on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plan year")
+        verbose_name_plural = _("plan years")
+        ordering = ["plan", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year"], name="plan_year_unique_year"),
+        ]
+
+    def __str__(self):
+        return _("Plan update %(year)s") % {"year": self.year}
+
+    def get_absolute_url(self):
+        return reverse("plan:year-detail", args=[self.year])
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.state in (self.State.ADOPTED, self.State.SENT_TO_COUNCIL)
+
+    def moves_for(self, user) -> list[dict]:
+        """The moves this user may make now: at most one step forward (by the role whose turn
+        it is) and, for a reviewer, sending it back to draft."""
+        roles = set(user.groups.values_list("name", flat=True)) if user.is_authenticated else set()
+        moves = []
+        forward = PLAN_YEAR_CHAIN.get(self.state)
+        if forward and forward[1] in roles:
+            moves.append({"to": forward[0], "label": self.State(forward[0]).label, "back": False})
+        if PLAN_YEAR_RETURNS.get(self.state) in roles:
+            moves.append(
+                {"to": self.State.CONCEPT, "label": self.State.CONCEPT.label, "back": True}
+            )
+        return moves
+
+
+# state: (next state, the role that takes that step)
+PLAN_YEAR_CHAIN = {
+    PlanYear.State.CONCEPT: (PlanYear.State.ADVISED, Role.PROGRAMME_MANAGER),
+    PlanYear.State.ADVISED: (PlanYear.State.ENDORSED, Role.CLIENT),
+    PlanYear.State.ENDORSED: (PlanYear.State.REVIEWED, Role.DIRECTORS),
+    PlanYear.State.REVIEWED: (PlanYear.State.ADOPTED, Role.ALDERMAN),
+    PlanYear.State.ADOPTED: (PlanYear.State.SENT_TO_COUNCIL, Role.PROGRAMME_MANAGER),
+}
+# state: the reviewer whose turn it is, who may send the year back to draft with a reason
+PLAN_YEAR_RETURNS = {
+    PlanYear.State.ADVISED: Role.CLIENT,
+    PlanYear.State.ENDORSED: Role.DIRECTORS,
+    PlanYear.State.REVIEWED: Role.ALDERMAN,
+}
+
+
+class PlanYearStep(models.Model):
+    """One move of a plan year along the chain (or back to draft), with who, when and why."""
+
+    plan_year = models.ForeignKey(
+        PlanYear, models.CASCADE, related_name="steps", verbose_name=_("plan year")
+    )
+    from_state = models.CharField(_("from"), max_length=20, choices=PlanYear.State)
+    to_state = models.CharField(_("to"), max_length=20, choices=PlanYear.State)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    taken = models.DateTimeField(_("when"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True, max_length=TEXT_MAX_LENGTH)
+
+    class Meta:
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        ordering = ["plan_year", "taken", "pk"]
+
+    def __str__(self):
+        return f"{self.plan_year}: {self.from_state} → {self.to_state}"
+
+    @property
+    def is_return(self) -> bool:
+        return self.to_state == PlanYear.State.CONCEPT

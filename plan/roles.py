@@ -19,6 +19,8 @@ PLAN_MODELS = (
     "indicatorvalue",
     "steeringround",
     "progressupdate",
+    "planyear",
+    "planyearstep",
 )
 
 

@@ -7,7 +7,17 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from .models import Effort, Goal, Partner, Plan, Spearhead, SteeringRound, TargetGroup, Team
+from .models import (
+    Effort,
+    Goal,
+    Partner,
+    Plan,
+    ProgressUpdate,
+    Spearhead,
+    SteeringRound,
+    TargetGroup,
+    Team,
+)
 
 
 def plan_current() -> Plan | None:
@@ -288,3 +298,114 @@ def my_efforts(*, user) -> dict:
             row["update"] = updates.get(row["effort"].pk)
     to_do = [row for row in rows if row["in_round"] and row["update"] is None]
     return {"round": open_round, "rows": rows, "to_do": to_do}
+
+
+# --- plan years: snapshots and their comparison ---------------------------------------------
+
+
+def plan_snapshot(*, plan: Plan) -> dict:
+    """The whole plan as plain data: what an adopted year keeps for ever. Six queries."""
+    efforts = (
+        Effort.objects.filter(spearhead__plan=plan)
+        .select_related("spearhead", "team", "lead")
+        .prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.select_related("spearhead")),
+            "partners",
+            "target_groups",
+        )
+        .order_by("spearhead__number", "number")
+    )
+    latest: dict[int, dict] = {}
+    updates = (
+        ProgressUpdate.objects.filter(effort__spearhead__plan=plan)
+        .select_related("steering_round")
+        .order_by("effort_id", "-steering_round__meeting_date")
+    )
+    for update in updates:
+        latest.setdefault(
+            update.effort_id,
+            {
+                "round": update.steering_round.meeting_date.isoformat(),
+                "status": update.status,
+                "progress": update.progress,
+                "note": update.note,
+                "next_steps": update.next_steps,
+                "risks": update.risks,
+            },
+        )
+    spearheads = plan.spearheads.prefetch_related("goals").order_by("number")
+    return {
+        "plan": {
+            "title": plan.title,
+            "start_year": plan.start_year,
+            "end_year": plan.end_year,
+            "ambition": plan.ambition,
+        },
+        "spearheads": [
+            {
+                "number": s.number,
+                "name": s.name,
+                "ambition": s.ambition,
+                "goals": [
+                    {"code": f"{s.number}.{g.number}", "text": g.text} for g in s.goals.all()
+                ],
+            }
+            for s in spearheads
+        ],
+        "efforts": [
+            {
+                "code": e.code,
+                "title": e.title,
+                "description": e.description,
+                "goals": sorted(g.code for g in e.goals.all()),
+                "team": e.team.name,
+                "lead": (e.lead.get_full_name() or e.lead.get_username()) if e.lead else "",
+                "partners": sorted(p.name for p in e.partners.all()),
+                "target_groups": sorted(t.name for t in e.target_groups.all()),
+                "international_role": e.international_role,
+                "policy_relation": e.policy_relation,
+                "financing": e.financing,
+                "is_priority": e.is_priority,
+                "in_line": e.in_line,
+                "status": e.status,
+                "progress": e.progress,
+                "start": e.start.isoformat() if e.start else None,
+                "end": e.end.isoformat() if e.end else None,
+                "note": e.note,
+                "latest_update": latest.get(e.pk),
+            }
+            for e in efforts
+        ],
+    }
+
+
+def snapshot_diff(old: dict, new: dict) -> dict:
+    """What changed from one snapshot of the plan to the next: efforts added and removed,
+    finished, stopped, re-prioritised, moved to another team, and goal changes."""
+    before = {e["code"]: e for e in old["efforts"]}
+    after = {e["code"]: e for e in new["efforts"]}
+    both = [code for code in after if code in before]
+    ended = {Effort.Status.DONE: "finished", Effort.Status.STOPPED: "stopped"}
+    diff = {
+        key: [] for key in ("added", "removed", "finished", "stopped", "priority", "team", "goals")
+    }
+    diff["added"] = [after[code] for code in after if code not in before]
+    diff["removed"] = [before[code] for code in before if code not in after]
+    for code in both:
+        old_effort, new_effort = before[code], after[code]
+        if new_effort["status"] in ended and old_effort["status"] != new_effort["status"]:
+            diff[ended[new_effort["status"]]].append(new_effort)
+        if old_effort["is_priority"] != new_effort["is_priority"]:
+            diff["priority"].append({**new_effort, "was": old_effort["is_priority"]})
+        if old_effort["team"] != new_effort["team"]:
+            diff["team"].append({**new_effort, "was": old_effort["team"]})
+        if old_effort["goals"] != new_effort["goals"]:
+            diff["goals"].append(
+                {
+                    **new_effort,
+                    "goals_added": sorted(set(new_effort["goals"]) - set(old_effort["goals"])),
+                    "goals_removed": sorted(set(old_effort["goals"]) - set(new_effort["goals"])),
+                }
+            )
+    diff["count"] = sum(len(items) for items in diff.values())
+    return diff

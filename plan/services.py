@@ -1,18 +1,33 @@
 """Writes that span several models or must happen all or nothing (STYLE.md section 4)."""
 
+import hashlib
 from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from .models import Effort, ProgressUpdate, SteeringRound
-from .selectors import effort_changes_since, plan_current, round_missing_by_contact
+from .models import (
+    PLAN_YEAR_CHAIN,
+    Effort,
+    Plan,
+    PlanYear,
+    PlanYearStep,
+    ProgressUpdate,
+    SteeringRound,
+)
+from .selectors import (
+    effort_changes_since,
+    plan_current,
+    plan_snapshot,
+    round_missing_by_contact,
+)
 
 
 class EditConflict(Exception):
@@ -123,3 +138,83 @@ def steering_round_send_reminders(*, steering_round: SteeringRound) -> list[str]
             )
             sent.append(contact.email)
     return sent
+
+
+# --- plan years ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_year_transition(*, plan_year: PlanYear, to: str, by: User, comment: str = "") -> PlanYear:
+    """Move the year one step along the chain, or back to draft, as `by` may (403 otherwise).
+    Adopting freezes the plan as it stands and the annual report as PDF with its SHA-256."""
+    move = next((m for m in plan_year.moves_for(by) if m["to"] == to), None)
+    if move is None:
+        raise PermissionDenied(_("You may not take this step now."))
+    comment = comment.strip()
+    if move["back"] and not comment:
+        raise ValidationError(_("Give the reason for sending the year back to draft."))
+    now = timezone.now()
+    # Only one of two people pressing the same button at once moves the year: the other's
+    # update finds the state changed and matches no row.
+    moved = PlanYear.objects.filter(pk=plan_year.pk, state=plan_year.state).update(state=to)
+    if not moved:
+        raise ValidationError(_("Someone else moved this year just now. Reload the page."))
+    PlanYearStep.objects.create(
+        plan_year=plan_year,
+        from_state=plan_year.state,
+        to_state=to,
+        by=by,
+        taken=now,
+        comment=comment,
+    )
+    plan_year.state = to
+    if to == PlanYear.State.ADOPTED:
+        render_report = import_string(settings.PLAN_YEAR_REPORT)
+        plan_year.snapshot = plan_snapshot(plan=plan_year.plan)
+        plan_year.adopted = now
+        plan_year.report_pdf = render_report(plan_year=plan_year)
+        plan_year.report_sha256 = hashlib.sha256(plan_year.report_pdf).hexdigest()
+        plan_year.save(update_fields=["snapshot", "adopted", "report_pdf", "report_sha256"])
+    elif to == PlanYear.State.SENT_TO_COUNCIL:
+        plan_year.sent_to_council_on = timezone.localdate(now)
+        plan_year.save(update_fields=["sent_to_council_on"])
+    transaction.on_commit(lambda: plan_year_notify(plan_year=plan_year))
+    return plan_year
+
+
+def plan_year_notify(*, plan_year: PlanYear) -> list[str]:
+    """E-mail the people whose turn it now is (the role of the next step)."""
+    step = PLAN_YEAR_CHAIN.get(plan_year.state)
+    if step is None:
+        return []
+    recipients = list(
+        User.objects.filter(groups__name=step[1], is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not recipients:
+        return []
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"plan_year": plan_year, "next": PlanYear.State(step[0]).label}
+        send_mail(
+            subject=_("Plan update %(year)s: your turn") % {"year": plan_year.year},
+            message=render_to_string("plan/email/plan_year_turn.txt", context),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    return recipients
+
+
+@transaction.atomic
+def plan_year_start_next(*, plan: Plan, by: User) -> PlanYear:
+    """Open the next year's update as a draft once the latest year has been adopted. The draft
+    is the living plan: every effort that is still running carries on in it."""
+    latest = plan.years.order_by("-year").first()
+    if latest is not None and not latest.is_frozen:
+        raise ValidationError(
+            _("Adopt %(year)s before starting the next year.") % {"year": latest.year}
+        )
+    year = latest.year + 1 if latest else timezone.localdate().year
+    if year > plan.end_year:
+        raise ValidationError(_("The plan ends in %(year)s.") % {"year": plan.end_year})
+    return PlanYear.objects.create(plan=plan, year=year)

@@ -409,3 +409,48 @@ def dashboard_version() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
         return "|".join(str(value) for value in cursor.fetchone())
+
+
+# --- evaluation of the vision (2024) ---------------------------------------------------------
+
+
+def evaluation(*, plan: Plan) -> dict:
+    """Per spearhead over the whole plan period: goals covered (by any effort, by a finished
+    one), efforts finished, stopped and still running; and the monitor's trend. Four queries."""
+    goals = list(
+        Goal.objects.filter(spearhead__plan=plan)
+        .select_related("spearhead")
+        .prefetch_related(Prefetch("efforts", queryset=Effort.objects.only("pk", "status")))
+        .order_by("spearhead__number", "number")
+    )
+    efforts = list(Effort.objects.filter(spearhead__plan=plan).only("pk", "spearhead_id", "status"))
+    rows = []
+    for spearhead in {goal.spearhead.pk: goal.spearhead for goal in goals}.values():
+        own_goals = [goal for goal in goals if goal.spearhead_id == spearhead.pk]
+        own = [effort for effort in efforts if effort.spearhead_id == spearhead.pk]
+        rows.append(
+            {
+                "spearhead": spearhead,
+                "goals": len(own_goals),
+                "covered": sum(1 for goal in own_goals if goal.efforts.all()),
+                "with_result": sum(
+                    1
+                    for goal in own_goals
+                    if any(e.status == Effort.Status.DONE for e in goal.efforts.all())
+                ),
+                "efforts": len(own),
+                "finished": sum(1 for e in own if e.status == Effort.Status.DONE),
+                "stopped": sum(1 for e in own if e.status == Effort.Status.STOPPED),
+                "running": sum(1 for e in own if _is_running(e)),
+            }
+        )
+    totals = {
+        key: sum(row[key] for row in rows)
+        for key in ("goals", "covered", "with_result", "efforts", "finished", "stopped", "running")
+    }
+    uncovered = [goal for goal in goals if not goal.efforts.all()]
+    return {"rows": rows, "totals": totals, "uncovered": uncovered, "monitor": monitor_charts()}
+
+
+def _is_running(effort) -> bool:
+    return effort.status not in (Effort.Status.DONE, Effort.Status.STOPPED)

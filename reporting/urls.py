@@ -1,10 +1,12 @@
 from django.urls import path
 
-from .views import dashboard, exports, report
+from .views import dashboard, evaluation, exports, report
 
 app_name = "reporting"
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("evaluation/", evaluation.evaluation, name="evaluation"),
+    path("evaluation/pdf/", evaluation.evaluation_pdf, name="evaluation-pdf"),
     path("report/<int:year>/", report.annual_report, name="annual-report"),
     path("report/<int:year>/pdf/", report.annual_report_pdf, name="annual-report-pdf"),
     path("export/efforts.xlsx", exports.export_xlsx, name="export-xlsx"),

@@ -82,7 +82,12 @@ class DemoUsersTestCase(BaseTestCase):
                 r = self.client.post(
                     reverse("login"), {"username": role.value, "password": f"demo-{role.value}"}
                 )
-                landing = "plan:my-efforts" if role == Role.STEERING_GROUP else "plan:overview"
+                landing = {
+                    Role.STEERING_GROUP: "plan:my-efforts",
+                    Role.ALDERMAN: "reporting:dashboard",
+                    Role.DIRECTORS: "reporting:dashboard",
+                    Role.CLIENT: "reporting:dashboard",
+                }.get(role, "plan:overview")
                 self.assertRedirects(r, reverse(landing))
                 self.client.post(reverse("logout"))
 

@@ -1,4 +1,5 @@
 from .editing import effort_edit, update_create
+from .imports import import_confirm, import_preview, import_upload
 from .pages import effort_detail, effort_list, goal_detail, healthz, plan_overview, spearhead_detail
 from .rounds import (
     my_efforts,
@@ -10,6 +11,7 @@ from .rounds import (
     round_minutes,
     round_reminders,
 )
+from .years import year_compare, year_detail, year_list, year_start, year_transition
 
 __all__ = [
     "effort_detail",
@@ -17,6 +19,9 @@ __all__ = [
     "effort_list",
     "goal_detail",
     "healthz",
+    "import_confirm",
+    "import_preview",
+    "import_upload",
     "my_efforts",
     "plan_overview",
     "round_close",
@@ -28,4 +33,9 @@ __all__ = [
     "round_reminders",
     "spearhead_detail",
     "update_create",
+    "year_compare",
+    "year_detail",
+    "year_list",
+    "year_start",
+    "year_transition",
 ]

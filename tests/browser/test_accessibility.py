@@ -163,7 +163,7 @@ def test_language_switch_to_english_persists(browser, live_server, plan_data):
     context = browser.new_context(viewport=DESKTOP, locale="en-US")
     page = context.new_page()
     try:
-        login(page, live_server, "wethouder")
+        login(page, live_server, "lezer")  # lands on the overview
         assert html_lang(page) == "nl"
         switch = page.locator("footer form.language-switch")
         switch.locator("select[name=language]").select_option("en")
@@ -174,7 +174,7 @@ def test_language_switch_to_english_persists(browser, live_server, plan_data):
         goto(page, live_server, plan_data["effort_list"])
         assert html_lang(page) == "en", "the language choice did not persist"
         expect(page.locator("#language-select")).to_have_value("en")
-        axe_check(page, "wethouder (English)")
+        axe_check(page, "lezer (English)")
     finally:
         context.close()
 

@@ -126,11 +126,12 @@ class ReportViewsTestCase(BaseTestCase):
             indicator=self.make_indicator(), year=2021, value=12, unit="%"
         )
         # session, user, plan, efforts (+goals, +target groups), updates, history,
-        # spearheads, goals, monitor values with their indicators
-        with self.assertNumQueries(11):
+        # spearheads, goals, monitor values with their indicators, the plan year (and its
+        # steps when it exists), the previous adopted year
+        with self.assertNumQueries(13):
             self.client.get(url)
         self.add_efforts(20)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(13):
             self.client.get(url)
 
     def make_indicator(self):

@@ -1,0 +1,100 @@
+"""The annual cycle: each year's update through the approval chain, frozen on adoption."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services
+
+
+def _plan():
+    plan = selectors.plan_current()
+    if plan is None:
+        raise Http404("No plan")
+    return plan
+
+
+def year_list(request):
+    plan = _plan()
+    years = plan.years.all()
+    can_start = request.user.has_perm("plan.add_planyear")
+    return render(
+        request, "plan/year_list.html", {"plan": plan, "years": years, "can_start": can_start}
+    )
+
+
+def year_detail(request, year):
+    plan = _plan()
+    plan_year = get_object_or_404(plan.years.all(), year=year)
+    steps = plan_year.steps.select_related("by")
+    others = plan.years.exclude(pk=plan_year.pk)
+    context = {
+        "plan_year": plan_year,
+        "steps": steps,
+        "moves": plan_year.moves_for(request.user),
+        "others": others,
+    }
+    return render(request, "plan/year_detail.html", context)
+
+
+@require_POST
+def year_transition(request, year):
+    plan_year = get_object_or_404(_plan().years.all(), year=year)
+    target = request.POST.get("to", "")
+    try:
+        services.plan_year_transition(
+            plan_year=plan_year, to=target, by=request.user, comment=request.POST.get("comment", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(year)s is now: %(state)s.")
+            % {"year": plan_year.year, "state": plan_year.get_state_display()},
+        )
+    return redirect(plan_year)
+
+
+@permission_required("plan.add_planyear", raise_exception=True)
+@require_POST
+def year_start(request):
+    try:
+        plan_year = services.plan_year_start_next(plan=_plan(), by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("plan:year-list")
+    messages.success(
+        request, _("The update for %(year)s is open as a draft.") % {"year": plan_year.year}
+    )
+    return redirect(plan_year)
+
+
+def year_compare(request, old, new):
+    """Two years side by side: an adopted year as adopted, a draft as the plan stands now."""
+    plan = _plan()
+    years = {y.year: y for y in plan.years.filter(year__in=[old, new])}
+    if old not in years or new not in years:
+        raise Http404("Unknown year")
+    live = None
+
+    def snapshot(plan_year):
+        nonlocal live
+        if plan_year.snapshot is not None:
+            return plan_year.snapshot
+        if live is None:
+            live = selectors.plan_snapshot(plan=plan)
+        return live
+
+    diff = selectors.snapshot_diff(snapshot(years[old]), snapshot(years[new]))
+    context = {
+        "old": years[old],
+        "new": years[new],
+        "years": [years[old], years[new]],
+        "diff": diff,
+    }
+    return render(request, "plan/year_compare.html", context)
