@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -242,7 +242,7 @@ class EffortRow:
 
 
 def dashboard(*, plan: Plan, today, team=None, target_group=None) -> dict:
-    """Where the plan stands, narrowed to a team and/or target group. Six queries."""
+    """Where the plan stands, narrowed to a team and/or target group. Five queries."""
     efforts_qs = Effort.objects.filter(spearhead__plan=plan)
     if team is not None:
         efforts_qs = efforts_qs.filter(team=team)
@@ -323,16 +323,19 @@ def dashboard(*, plan: Plan, today, team=None, target_group=None) -> dict:
 
 def _rounds_trend_and_changes(*, rows: dict, efforts_qs) -> tuple:
     """Status distribution per update round (a chart), and what changed between the last two
-    rounds: status changes, new and finished efforts (as effort ids). Two queries."""
-    counted = (
+    rounds: status changes, new and finished efforts (as effort ids). One query, however many
+    rounds there are (4,000 updates at 10x read in a few milliseconds)."""
+    updates = (
         ProgressUpdate.objects.filter(effort__in=efforts_qs)
         .order_by()
-        .values_list("steering_round_id", "steering_round__meeting_date", "status")
-        .annotate(n=Count("pk"))
+        .values_list("effort_id", "steering_round_id", "steering_round__meeting_date", "status")
     )
     rounds: dict[int, dict] = {}
-    for round_id, meeting_date, status, n in counted:
-        rounds.setdefault(round_id, {"date": meeting_date, "counts": {}})["counts"][status] = n
+    statuses: dict[int, dict] = defaultdict(dict)
+    for effort_id, round_id, meeting_date, status in updates:
+        counts = rounds.setdefault(round_id, {"date": meeting_date, "counts": {}})["counts"]
+        counts[status] = counts.get(status, 0) + 1
+        statuses[effort_id][round_id] = status
     ordered = sorted(rounds.items(), key=lambda item: item[1]["date"])
     trend = None
     if ordered:
@@ -344,11 +347,6 @@ def _rounds_trend_and_changes(*, rows: dict, efforts_qs) -> tuple:
     if len(ordered) < 2:
         return trend, None
     (previous_id, previous), (latest_id, latest) = ordered[-2], ordered[-1]
-    statuses: dict[int, dict] = defaultdict(dict)
-    for effort_id, round_id, status in ProgressUpdate.objects.filter(
-        steering_round_id__in=[previous_id, latest_id], effort__in=efforts_qs
-    ).values_list("effort_id", "steering_round_id", "status"):
-        statuses[effort_id][round_id] = status
     moved = [
         {
             "pk": effort_id,
@@ -359,8 +357,8 @@ def _rounds_trend_and_changes(*, rows: dict, efforts_qs) -> tuple:
         for effort_id, seen in statuses.items()
         if previous_id in seen and latest_id in seen and seen[previous_id] != seen[latest_id]
     ]
-    order = list(rows)  # code order
-    moved.sort(key=lambda row: order.index(row["pk"]))
+    order = {pk: index for index, pk in enumerate(rows)}  # code order
+    moved.sort(key=lambda row: order[row["pk"]])
     new = [pk for pk, row in rows.items() if timezone.localdate(row.created) > previous["date"]]
     finished = [row["pk"] for row in moved if row["finished"]]
     return trend, {
@@ -372,9 +370,6 @@ def _rounds_trend_and_changes(*, rows: dict, efforts_qs) -> tuple:
         "new_count": len(new),
         "finished": finished[:LIST_LIMIT],
         "finished_count": len(finished),
-        "shown_ids": {row["pk"] for row in moved[:LIST_LIMIT]}
-        | set(new[:LIST_LIMIT])
-        | set(finished[:LIST_LIMIT]),
     }
 
 

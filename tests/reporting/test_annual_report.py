@@ -100,6 +100,14 @@ class ReportViewsTestCase(BaseTestCase):
         self.assertContains(r, "Doorontwikkeling Expat Centre")
         self.assertContains(r, reverse("reporting:annual-report-pdf", args=[2022]))
 
+    def test_an_effort_that_serves_no_goal_is_in_the_report_too(self):
+        self.other_effort.goals.clear()
+        self.client.force_login(self.wethouder)
+        r = self.client.get(reverse("reporting:annual-report", args=[2022]))
+        chapter = next(c for c in r.context["chapters"] if c.spearhead == self.integration)
+        self.assertEqual(chapter.efforts, [self.other_effort])
+        self.assertContains(r, "Huurteam voor internationals")
+
     def test_a_year_outside_the_plan_is_not_found(self):
         self.client.force_login(self.wethouder)
         r = self.client.get(reverse("reporting:annual-report", args=[2030]))

@@ -1,11 +1,16 @@
 from datetime import date, timedelta
 
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from plan.models import Effort, Goal, ProgressUpdate, SteeringRound
+from plan.models import Effort, Goal, Plan, ProgressUpdate, SteeringRound
 from plan.roles import Role
+from plan.selectors import plan_current
 from tests.base import BaseTestCase, make_user
 
 URL = reverse("reporting:dashboard")
@@ -162,3 +167,23 @@ class DashboardTestCase(BaseTestCase):
             self.get()
         with self.assertNumQueries(3):
             self.get()
+
+
+class DashboardScaleTestCase(TestCase):
+    """The real plan and a synthetic plan ten times its size cost the same queries."""
+
+    def cold_queries(self):
+        cache.clear()
+        user = make_user(f"w{Plan.objects.count()}", role=Role.ALDERMAN)
+        self.client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            self.assertEqual(self.client.get(URL).status_code, 200)
+        return len(captured)
+
+    def test_real_plan_and_ten_times_it(self):
+        call_command("loaddata", "leiden_2021_2024", verbosity=0)
+        real = self.cold_queries()
+        call_command("generate_scale_data", factor=10, force=True, verbosity=0)
+        self.assertEqual(Effort.objects.filter(spearhead__plan=plan_current()).count(), 500)
+        self.assertEqual(self.cold_queries(), real)
+        self.assertLessEqual(real, 12)

@@ -163,12 +163,15 @@ class Command(BaseCommand):
         ]:
             indicator, _created = Indicator.objects.get_or_create(name=name)
             IndicatorValue.objects.bulk_create(
-                IndicatorValue(
-                    indicator=indicator,
-                    year=2015 + offset,
-                    value=round(base * (1 + 0.04 * offset + rng.random() * 0.02), 1),
-                    unit=unit,
-                    source="Synthetisch",
-                )
-                for offset in range(YEARS)
+                [
+                    IndicatorValue(
+                        indicator=indicator,
+                        year=2015 + offset,
+                        value=round(base * (1 + 0.04 * offset + rng.random() * 0.02), 1),
+                        unit=unit,
+                        source="Synthetisch",
+                    )
+                    for offset in range(YEARS)
+                ],
+                ignore_conflicts=True,  # --force on a database that has these figures already
             )
