@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 MANAGE := $(PY) manage.py
-TEST_ENV := SECRET_KEY=insecure-key-for-tests-only DEBUG=false
+TEST_ENV := SECRET_KEY=insecure-key-for-tests-only DEBUG=false HTTPS=false
 RUN_ENV := DEBUG=true
 # System packages the test suite uses: Chromium for the browser tests, poppler for reading
 # PDFs, harfbuzz-subset for WeasyPrint's fonts, gettext for compiling translations.
