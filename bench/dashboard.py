@@ -34,6 +34,7 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
+    from django.contrib.auth.models import User
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -46,7 +47,7 @@ def main() -> None:
     settings.ROOT_URLCONF = "bench.urls"
     settings.ALLOWED_HOSTS = ["localhost"]
     client = Client(HTTP_HOST="localhost")
-    client.login(username="wethouder", password="demo-wethouder")
+    client.force_login(User.objects.get(username="wethouder"))
 
     # "rebuilt": a query string never seen before misses the page cache (the charts stay
     # cached): what the first visit after a change costs.

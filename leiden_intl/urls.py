@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from .views import LoginView
+from .views import LoginView, security_txt
 
 urlpatterns = [
     path("", include("plan.urls")),
@@ -10,4 +10,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path(".well-known/security.txt", security_txt, name="security-txt"),
 ]

@@ -24,6 +24,7 @@ PUBLIC = {
     "password_reset_complete",
     "logout",
     "set_language",
+    "security-txt",
 }
 MANAGER_ONLY = {
     "plan:round-completeness",

@@ -75,12 +75,23 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh page in a fresh context (no cookies), desktop size, Dutch browser."""
+    """A fresh page in a fresh context (no cookies), desktop size, Dutch browser. The test
+    fails if the browser refused anything under the Content-Security-Policy."""
     context = browser.new_context(viewport=DESKTOP, locale="nl-NL")
     context.set_default_timeout(10_000)
     page = context.new_page()
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert not refused, "CSP violations:\n" + "\n".join(refused)
 
 
 @pytest.fixture(scope="session")
