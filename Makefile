@@ -12,6 +12,8 @@ RUN_ENV := DEBUG=true
 TEST_SYSTEM_PACKAGES := chromium poppler-utils libharfbuzz-subset0 gettext fonts-dejavu-core
 RUN_SYSTEM_PACKAGES := gettext
 
+
+.PHONY: serve backup
 .PHONY: run test lint messages makemessages system-run system-test install clean bench bench-report bench-dashboard
 
 run: install system-run messages
@@ -19,6 +21,25 @@ run: install system-run messages
 	$(RUN_ENV) $(MANAGE) load_real_plan
 	$(RUN_ENV) $(MANAGE) create_demo_users
 	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+# The production setup locally: gunicorn (2 workers) + whitenoise with hashed static files,
+# against PostgreSQL on 127.0.0.1 (plain HTTP here, so HTTPS=false; in production leave it on).
+SERVE_DB ?= leiden_intl
+SERVE_ENV := DEBUG=false STATIC_MANIFEST=true HTTPS=false ALLOWED_HOSTS=127.0.0.1,localhost \
+	SECRET_KEY=$${SECRET_KEY:-local-serve-key-change-me-$$(hostname)} \
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/$(SERVE_DB)}
+
+serve: install messages
+	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='$(SERVE_DB)'" | grep -q 1 \
+		|| createdb -h 127.0.0.1 -U postgres $(SERVE_DB)
+	$(SERVE_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
+	$(SERVE_ENV) $(MANAGE) migrate --no-input
+	$(SERVE_ENV) $(MANAGE) load_real_plan
+	$(SERVE_ENV) $(VENV)/bin/gunicorn leiden_intl.wsgi --workers 2 --bind 127.0.0.1:8001
+
+# make backup FILE=backup.json (the database of DATABASE_URL); restore with manage.py restore
+backup: install
+	$(SERVE_ENV) $(MANAGE) backup $(FILE)
 
 test: install system-test messages lint
 	$(TEST_ENV) $(PY) -m pytest
