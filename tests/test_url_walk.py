@@ -25,6 +25,8 @@ PUBLIC = {
     "logout",
     "set_language",
     "security-txt",
+    "plan:public-plan",
+    "plan:accessibility",
 }
 MANAGER_ONLY = {
     "plan:round-completeness",

@@ -1,6 +1,7 @@
 from .editing import effort_edit, update_create
 from .imports import import_confirm, import_preview, import_upload
 from .pages import effort_detail, effort_list, goal_detail, healthz, plan_overview, spearhead_detail
+from .public import accessibility_statement, public_plan
 from .rounds import (
     my_efforts,
     round_close,
@@ -14,6 +15,8 @@ from .rounds import (
 from .years import year_compare, year_detail, year_list, year_start, year_transition
 
 __all__ = [
+    "accessibility_statement",
+    "public_plan",
     "effort_detail",
     "effort_edit",
     "effort_list",

@@ -60,3 +60,21 @@ def test_the_annual_report_preview(page, live_server, plan_data, artifacts):
     page.screenshot(path=artifacts / "report-2022.png", full_page=True)
     goto(page, live_server, "/report/2022/?lang=en")
     axe_check(page, "opgavemanager (English report)")
+
+
+def test_public_pages_without_login(page, live_server, plan_data):
+    from plan.models import PlanYear
+    from plan.selectors import plan_current, plan_snapshot
+
+    plan = plan_current()
+    PlanYear.objects.filter(plan=plan, year=2022).update(
+        state="adopted", snapshot=plan_snapshot(plan=plan)
+    )
+    for path in ("/public/", "/accessibility/"):
+        response = goto(page, live_server, path)
+        assert response.status == 200, path
+        expect(page.locator("h1")).to_have_count(1)
+        axe_check(page, "anonymous")
+    page.set_viewport_size(NARROW)
+    goto(page, live_server, "/public/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]

@@ -1,0 +1,40 @@
+"""Pages without login: the last adopted plan for council and residents, and the
+accessibility statement."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import render
+
+from ..models import PlanYear
+
+# What the public page shows of an adopted effort: no notes, risks or names of people.
+PUBLIC_EFFORT_FIELDS = ("code", "title", "description", "goals", "team", "status", "progress")
+
+
+@login_not_required
+def public_plan(request):
+    plan_year = (
+        PlanYear.objects.filter(snapshot__isnull=False).select_related("plan").order_by("-year")
+    ).first()
+    context = {"plan_year": plan_year}
+    if plan_year is not None:
+        snapshot = plan_year.snapshot
+        efforts = [
+            {key: effort[key] for key in PUBLIC_EFFORT_FIELDS} for effort in snapshot["efforts"]
+        ]
+        context.update(
+            plan=snapshot["plan"],
+            spearheads=[
+                {**spearhead, "efforts": [e for e in efforts if _in(e, spearhead)]}
+                for spearhead in snapshot["spearheads"]
+            ],
+        )
+    return render(request, "plan/public_plan.html", context)
+
+
+def _in(effort: dict, spearhead: dict) -> bool:
+    return effort["code"].split(".")[0] == str(spearhead["number"])
+
+
+@login_not_required
+def accessibility_statement(request):
+    return render(request, "accessibility_statement.html")
