@@ -11,6 +11,8 @@ from tests.base import BaseTestCase
 PUBLIC = {
     "login",
     "healthz",
+    "public-plan",
+    "accessibility",
     "password_reset",
     "password_reset_done",
     "password_reset_confirm",
