@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Effort, Goal, Spearhead, TargetGroup, Team
+from .widgets import DutchOptionsSelect
 
 YES_NO = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
 CODE = re.compile(r"^\s*(\d+)\.(\d+)\s*$")
@@ -30,7 +31,10 @@ class EffortFilter(django_filters.FilterSet):
         empty_label=_("All"),
     )
     team = django_filters.ModelChoiceFilter(
-        label=_("Team"), queryset=Team.objects.all(), empty_label=_("All")
+        label=_("Team"),
+        queryset=Team.objects.all(),
+        empty_label=_("All"),
+        widget=DutchOptionsSelect,
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Effort.Status.choices, empty_label=_("All")

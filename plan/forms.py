@@ -1,10 +1,12 @@
 """Forms of the plan: they only validate (STYLE.md section 5)."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Effort, Goal, ProgressUpdate, SteeringRound
 from .spreadsheet.files import check_workbook, read_upload
+from .widgets import DutchOptionsSelect
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -31,7 +33,9 @@ class EffortForm(forms.ModelForm):
         model = Effort
         fields = [
             "title",
+            "title_en",
             "description",
+            "description_en",
             "status",
             "progress",
             "note",
@@ -48,6 +52,9 @@ class EffortForm(forms.ModelForm):
             "start": DATE_INPUT,
             "end": DATE_INPUT,
             "description": forms.Textarea(attrs={"rows": 4}),
+            # English versions: screen readers and spell checkers read them as English
+            "title_en": forms.TextInput(attrs={"lang": "en"}),
+            "description_en": forms.Textarea(attrs={"rows": 4, "lang": "en"}),
             "note": forms.Textarea(attrs={"rows": 3}),
             "international_role": forms.Textarea(attrs={"rows": 2}),
             "policy_relation": forms.Textarea(attrs={"rows": 2}),
@@ -68,6 +75,7 @@ class EffortManageForm(EffortForm):
 
     class Meta(EffortForm.Meta):
         fields = [*EffortForm.Meta.fields, "team", "lead", "is_priority", "in_line"]
+        widgets = {**EffortForm.Meta.widgets, "team": DutchOptionsSelect}
 
 
 class ProgressUpdateForm(forms.ModelForm):
@@ -130,9 +138,12 @@ class ImportUploadForm(forms.Form):
 
     file = forms.FileField(
         label=_("Spreadsheet (.xlsx)"),
-        help_text=_(
-            "An Excel workbook with the sheet Inspanningen (and optionally Monitor), as the "
-            "export writes it. At most 10 MB and 10,000 rows."
+        help_text=format_lazy(
+            _(
+                "An Excel workbook with the sheet {sheet} (and optionally Monitor), as the "
+                "export writes it. At most 10 MB and 10,000 rows."
+            ),
+            sheet='<span lang="nl">Inspanningen</span>',  # rendered |safe by crispy
         ),
         widget=forms.FileInput(attrs={"accept": f".xlsx,{XLSX_CONTENT_TYPE}"}),
     )

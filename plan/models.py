@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .content import localized_text
 from .roles import Role
 
 NOTE_MAX_LENGTH = 4000  # a progress note is a paragraph or two, not a report
@@ -18,9 +19,11 @@ TEXT_MAX_LENGTH = 10000
 
 class Plan(models.Model):
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
     start_year = models.PositiveSmallIntegerField(_("start year"))
     end_year = models.PositiveSmallIntegerField(_("end year"))
     ambition = models.TextField(_("ambition"))
+    ambition_en = models.TextField(_("ambition in English"), blank=True)
 
     class Meta:
         verbose_name = _("plan")
@@ -33,14 +36,16 @@ class Plan(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return localized_text(self, "title")
 
 
 class Spearhead(models.Model):
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="spearheads")
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
     ambition = models.TextField(_("ambition"))
+    ambition_en = models.TextField(_("ambition in English"), blank=True)
 
     class Meta:
         verbose_name = _("spearhead")
@@ -52,7 +57,7 @@ class Spearhead(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.number}. {self.name}"
+        return f"{self.number}. {localized_text(self, 'name')}"
 
     def get_absolute_url(self):
         return reverse("plan:spearhead-detail", args=[self.pk])
@@ -70,6 +75,7 @@ class Goal(models.Model):
     spearhead = models.ForeignKey(Spearhead, models.CASCADE, related_name="goals")
     number = models.PositiveSmallIntegerField(_("number"))
     text = models.TextField(_("text"), max_length=TEXT_MAX_LENGTH)
+    text_en = models.TextField(_("text in English"), blank=True, max_length=TEXT_MAX_LENGTH)
 
     objects = GoalQuerySet.as_manager()
     history = HistoricalRecords()
@@ -84,7 +90,7 @@ class Goal(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.code} {self.text}"
+        return f"{self.code} {localized_text(self, 'text')}"
 
     def get_absolute_url(self):
         return reverse("plan:goal-detail", args=[self.pk])
@@ -185,7 +191,11 @@ class Effort(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True, max_length=TEXT_MAX_LENGTH)
+    description_en = models.TextField(
+        _("description in English"), blank=True, max_length=TEXT_MAX_LENGTH
+    )
     goals = models.ManyToManyField(
         Goal, related_name="efforts", blank=True, verbose_name=_("goals")
     )
@@ -252,7 +262,7 @@ class Effort(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.code} {self.title}"
+        return f"{self.code} {localized_text(self, 'title')}"
 
     def get_absolute_url(self):
         return reverse("plan:effort-detail", args=[self.pk])

@@ -337,17 +337,22 @@ def plan_snapshot(*, plan: Plan) -> dict:
     return {
         "plan": {
             "title": plan.title,
+            "title_en": plan.title_en,
             "start_year": plan.start_year,
             "end_year": plan.end_year,
             "ambition": plan.ambition,
+            "ambition_en": plan.ambition_en,
         },
         "spearheads": [
             {
                 "number": s.number,
                 "name": s.name,
+                "name_en": s.name_en,
                 "ambition": s.ambition,
+                "ambition_en": s.ambition_en,
                 "goals": [
-                    {"code": f"{s.number}.{g.number}", "text": g.text} for g in s.goals.all()
+                    {"code": f"{s.number}.{g.number}", "text": g.text, "text_en": g.text_en}
+                    for g in s.goals.all()
                 ],
             }
             for s in spearheads
@@ -356,7 +361,9 @@ def plan_snapshot(*, plan: Plan) -> dict:
             {
                 "code": e.code,
                 "title": e.title,
+                "title_en": e.title_en,
                 "description": e.description,
+                "description_en": e.description_en,
                 "goals": sorted(g.code for g in e.goals.all()),
                 "team": e.team.name,
                 "lead": (e.lead.get_full_name() or e.lead.get_username()) if e.lead else "",

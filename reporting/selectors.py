@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from plan.content import localized_text
 from plan.models import Effort, Goal, IndicatorValue, Plan, ProgressUpdate
 
 from . import charts
@@ -107,7 +108,7 @@ def annual_report(*, plan: Plan, year: int) -> dict:
         totals[effort.status] += 1
     status_chart = charts.status_bars(
         title=gettext("Efforts per spearhead and status"),
-        categories=[f"{s.number}. {s.name}" for s in spearheads],
+        categories=[f"{s.number}. {localized_text(s, 'name')}" for s in spearheads],
         counts=[
             {status: sum(1 for e in by_spearhead[s.pk] if e.status == status) for status in totals}
             for s in spearheads
@@ -186,6 +187,7 @@ EFFORT_ROW_COLUMNS = [
     "spearhead__number",
     "number",
     "title",
+    "title_en",
     "status",
     "progress",
     "end",
@@ -209,6 +211,7 @@ class EffortRow:
     spearhead_number: int
     number: int
     title: str
+    title_en: str
     status: str
     progress: int
     end: object
@@ -301,7 +304,7 @@ def dashboard(*, plan: Plan, today, team=None, target_group=None) -> dict:
         "per_spearhead": per_spearhead,
         "status_chart": charts.status_bars(
             title=gettext("Efforts per spearhead and status"),
-            categories=[f"{s.number}. {s.name}" for s in spearheads],
+            categories=[f"{s.number}. {localized_text(s, 'name')}" for s in spearheads],
             counts=[row["counts"] for row in per_spearhead],
         ),
         "priorities": [shown[pk] for pk in priorities[:PRIORITY_LIMIT]],

@@ -1,5 +1,8 @@
 from django import template
+from django.utils import translation
+from django.utils.html import format_html
 
+from plan import content as plan_content
 from plan.models import Effort
 
 register = template.Library()
@@ -12,3 +15,29 @@ def status_label(code: str) -> str:
         return Effort.Status(code).label
     except ValueError:
         return code
+
+
+@register.filter(name="localized")
+def localized_filter(source, field: str) -> str:
+    """Plain text of a content field in the page's language (Dutch when there is no English
+    version): for attributes and <title>, where no `lang` can be set."""
+    return plan_content.localized_text(source, field)
+
+
+@register.simple_tag
+def content(source, field: str):
+    """A content field in the page's language, escaped. Dutch text on an English page is
+    wrapped in <span lang="nl"> so screen readers pronounce it as Dutch (WCAG 3.1.2)."""
+    text, language = plan_content.localized(source, field)
+    if language != translation.get_language():
+        return format_html('<span lang="{}">{}</span>', language, text)
+    return format_html("{}", text)
+
+
+@register.filter
+def dutch(text):
+    """Content that only exists in Dutch (team names, notes), marked as Dutch on a page in
+    another language; on a Dutch page it is plain escaped text."""
+    if translation.get_language() == plan_content.CONTENT_LANGUAGE or text in (None, ""):
+        return format_html("{}", text if text is not None else "")
+    return format_html('<span lang="{}">{}</span>', plan_content.CONTENT_LANGUAGE, text)

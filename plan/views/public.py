@@ -7,7 +7,17 @@ from django.shortcuts import render
 from ..models import PlanYear
 
 # What the public page shows of an adopted effort: no notes, risks or names of people.
-PUBLIC_EFFORT_FIELDS = ("code", "title", "description", "goals", "team", "status", "progress")
+PUBLIC_EFFORT_FIELDS = (
+    "code",
+    "title",
+    "title_en",
+    "description",
+    "description_en",
+    "goals",
+    "team",
+    "status",
+    "progress",
+)
 
 
 @login_not_required
@@ -19,7 +29,8 @@ def public_plan(request):
     if plan_year is not None:
         snapshot = plan_year.snapshot
         efforts = [
-            {key: effort[key] for key in PUBLIC_EFFORT_FIELDS} for effort in snapshot["efforts"]
+            {key: effort.get(key, "") for key in PUBLIC_EFFORT_FIELDS}
+            for effort in snapshot["efforts"]
         ]
         context.update(
             plan=snapshot["plan"],

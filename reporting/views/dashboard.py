@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plan.models import TargetGroup, Team
 from plan.selectors import plan_current
+from plan.widgets import DutchOptionsSelect
 
 from .. import selectors
 
@@ -26,13 +27,18 @@ CACHE_SECONDS = 10 * 60
 
 class DashboardFilterForm(forms.Form):
     team = forms.ModelChoiceField(
-        label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("All")
+        label=_("Team"),
+        queryset=Team.objects.all(),
+        required=False,
+        empty_label=_("All"),
+        widget=DutchOptionsSelect,
     )
     target_group = forms.ModelChoiceField(
         label=_("Target group"),
         queryset=TargetGroup.objects.all(),
         required=False,
         empty_label=_("All"),
+        widget=DutchOptionsSelect,
     )
 
 

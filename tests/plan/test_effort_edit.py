@@ -9,7 +9,9 @@ def form_data(effort, **changes):
     data = {
         "version": effort.version,
         "title": effort.title,
+        "title_en": effort.title_en,
         "description": effort.description,
+        "description_en": effort.description_en,
         "status": effort.status,
         "progress": effort.progress,
         "note": effort.note,

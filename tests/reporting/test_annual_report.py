@@ -118,7 +118,29 @@ class ReportViewsTestCase(BaseTestCase):
         r = self.client.get(reverse("reporting:annual-report", args=[2022]), {"lang": "en"})
         self.assertContains(r, "Summary")
         self.assertContains(r, "Annual report 2022")
-        self.assertContains(r, '<p class="ambition" lang="nl">', html=False)
+        # Content without an English version is shown in Dutch, marked as Dutch.
+        self.assertContains(
+            r, '<span class="label">Ambition:</span> <span lang="nl">Inclusief</span>', html=False
+        )
+
+    def test_english_content_where_it_has_an_english_version(self):
+        self.economy.name_en = "Knowledge & Economy"
+        self.economy.save()
+        self.effort.title_en = "Further development of the Expat Centre"
+        self.effort.save()
+        self.client.force_login(self.wethouder)
+        r = self.client.get(reverse("reporting:annual-report", args=[2022]), {"lang": "en"})
+        self.assertContains(r, "Spearhead 3: Knowledge &amp; Economy</h2>", html=False)
+        self.assertContains(r, "Further development of the Expat Centre")
+        self.assertNotContains(r, "Doorontwikkeling Expat Centre")
+        pdf = self.client.get(reverse("reporting:annual-report-pdf", args=[2022]), {"lang": "en"})
+        text = pdf_text(pdf.content)
+        self.assertIn("Spearhead 3: Knowledge & Economy", text)
+        self.assertIn("Further development of the Expat Centre", text)
+        # The Dutch report is unchanged.
+        r = self.client.get(reverse("reporting:annual-report", args=[2022]))
+        self.assertContains(r, "Doorontwikkeling Expat Centre")
+        self.assertNotContains(r, "Knowledge &amp; Economy")
 
     def test_the_pdf_download(self):
         self.client.force_login(self.bob)

@@ -1,0 +1,31 @@
+"""Plan content is written in Dutch; titles and ambitions may also have an English version.
+
+A field `name` may have a sibling `name_en`. In the English interface the English version is
+shown when it is filled in, and the Dutch text otherwise; `localized` says which language the
+text it returns is in, so pages can mark Dutch text inside an English page with `lang="nl"`.
+Works on models and on the plain dicts of an adopted plan's snapshot alike.
+"""
+
+from django.utils import translation
+
+CONTENT_LANGUAGE = "nl"
+ENGLISH = "en"
+
+
+def _get(source, name: str):
+    if isinstance(source, dict):
+        return source.get(name)
+    return getattr(source, name, None)
+
+
+def localized(source, field: str) -> tuple[str, str]:
+    """(text, language) of `field` in the active language, falling back to Dutch."""
+    if translation.get_language() == ENGLISH:
+        english = _get(source, f"{field}_en")
+        if english:
+            return english, ENGLISH
+    return _get(source, field) or "", CONTENT_LANGUAGE
+
+
+def localized_text(source, field: str) -> str:
+    return localized(source, field)[0]

@@ -1,0 +1,17 @@
+"""Form widgets for content that only exists in Dutch."""
+
+from django import forms
+from django.utils import translation
+
+from .content import CONTENT_LANGUAGE
+
+
+class DutchOptionsSelect(forms.Select):
+    """A select of Dutch names (teams, target groups): on a page in another language each
+    option but the empty one is marked lang="nl", so a screen reader reads it as Dutch."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value not in ("", None) and translation.get_language() != CONTENT_LANGUAGE:
+            option["attrs"]["lang"] = CONTENT_LANGUAGE
+        return option
