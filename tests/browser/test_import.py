@@ -85,3 +85,33 @@ def test_import_journey(page, live_server, plan_data, tmp_path, settings):
     expect(page.locator(".messages")).to_contain_text("Import voltooid")
     effort = Effort.objects.get(spearhead__number=3, number=1)
     assert effort.status == Effort.Status.AT_RISK
+
+
+def test_import_by_keyboard_only(page, live_server, plan_data, tmp_path, settings):
+    """Choose the file, check it and confirm the import without a mouse (WCAG 2.1.1)."""
+    from plan.models import Effort
+
+    from .test_steering_round import assert_focus_visible, tab_to
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    login(page, live_server, "opgavemanager")
+    goto(page, live_server, "/efforts/import/")
+    tab_to(page, "el => el.type === 'file'")
+    assert_focus_visible(page)
+    good = [effort_row(Nr="3.1", Status="Vertraagd", **REAL_3_1)]
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")  # the file dialog opens from the keyboard
+    chooser.value.set_files(workbook(tmp_path, "toetsenbord.xlsx", good))
+    tab_to(page, "el => el.type === 'submit' && el.closest('form[data-busy]')")
+    assert_focus_visible(page)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert path_of(page.url) == "/efforts/import/preview/"
+    expect(page.locator("main")).to_contain_text("Nog niet gestart → Vertraagd")
+    tab_to(page, "el => el.type === 'submit' && el.form?.action.endsWith('/import/confirm/')")
+    assert_focus_visible(page)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert path_of(page.url) == plan_data["effort_list"]
+    expect(page.locator(".messages")).to_contain_text("Import voltooid")
+    assert Effort.objects.get(spearhead__number=3, number=1).status == Effort.Status.DELAYED
