@@ -4,6 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+VNU := $(VENV)/node/node_modules/vnu-jar/build/dist/vnu.jar
 MANAGE := $(PY) manage.py
 TEST_ENV := SECRET_KEY=insecure-key-for-tests-only DEBUG=false HTTPS=false
 RUN_ENV := DEBUG=true
@@ -14,7 +15,8 @@ RUN_SYSTEM_PACKAGES := gettext
 
 
 .PHONY: serve backup
-.PHONY: run test lint messages makemessages system-run system-test install clean bench bench-report bench-dashboard
+.PHONY: run test lint messages makemessages system-run system-test install clean
+.PHONY: bench bench-pages bench-load bench-report bench-dashboard bench-spreadsheet
 
 run: install system-run messages
 	$(RUN_ENV) $(MANAGE) migrate --no-input
@@ -41,17 +43,36 @@ serve: install messages
 backup: install
 	$(SERVE_ENV) $(MANAGE) backup $(FILE)
 
-test: install system-test messages lint
+test: install system-test $(VNU) messages lint
 	$(TEST_ENV) $(PY) -m pytest
 
-# Benchmarks print ratios against a floor measured in the same run (see bench/).
-bench: bench-report bench-dashboard
+# The Nu HTML Checker for tests/test_html_validity.py, from npm; runs on the Java of the
+# machine (11 or later), so the JRE download of the package's install script is skipped.
+$(VNU):
+	@command -v java >/dev/null || { echo "The HTML checker needs Java 11+: apt-get install default-jre-headless" >&2; exit 1; }
+	npm install --no-save --ignore-scripts --no-audit --no-fund --prefix $(VENV)/node vnu-jar@26
+
+# Benchmarks print ratios against a floor measured in the same run (see bench/RESULTS.md).
+# Each uses a throwaway database of its own; bench-load needs PostgreSQL on 127.0.0.1:5432.
+bench: bench-pages bench-load bench-report bench-dashboard bench-spreadsheet
+
+bench-pages: install messages
+	$(PY) bench/pages.py
+
+bench-load: install messages
+	@pg_isready -h 127.0.0.1 -p 5432 -q || { pg_ctlcluster --skip-systemctl-redirect \
+		"$$(ls /etc/postgresql)" main start; for _ in $$(seq 30); do \
+		pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; }
+	$(PY) bench/load.py
 
 bench-report: install system-test messages
 	$(PY) bench/report.py
 
 bench-dashboard: install messages
 	$(PY) bench/dashboard.py
+
+bench-spreadsheet: install messages
+	$(PY) bench/spreadsheet.py
 
 lint: install
 	$(VENV)/bin/ruff check .

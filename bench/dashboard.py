@@ -27,6 +27,7 @@ def main() -> None:
         DJANGO_SETTINGS_MODULE="leiden_intl.settings",
         DATABASE_URL=f"sqlite:///{directory.name}/bench.sqlite3",
         DEBUG="false",
+        HTTPS="false",  # plain HTTP: no redirect to https:// (the test client speaks HTTP)
         SECRET_KEY="benchmark-only",
     )
     sys.path.insert(0, str(ROOT))

@@ -3,22 +3,32 @@
 Runs in its own temporary SQLite database with the real plan loaded, and prints:
 - export of the real plan to .xlsx and .ods (median of 5);
 - preview of the real plan's own export (the round trip: zero changes);
-- preview, apply and re-preview of a 5,000-row workbook of new efforts, then an apply that
-  changes every row, with query counts (the preview's count does not depend on the rows).
+- the preview of a 5,000-row workbook of new efforts beside openpyxl alone reading the same
+  file (load_workbook(read_only=True), every row with values_only: the floor), median of
+  READ_REPEAT runs each, their ratio (goal at most 3x), and the peak memory of each: the
+  tracemalloc peak of one run, i.e. the Python allocations (the XML parser's own C buffers
+  are not counted), measured apart from the timed runs;
+- preview, apply and re-preview of that workbook, then an apply that changes every row, with
+  query counts (the preview's count does not depend on the rows).
 
     .venv/bin/python bench/spreadsheet.py [ROWS]
 """
 
 import io
+import json
 import os
 import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
+READ_REPEAT = 3
+GOAL_RATIO = 3.0
 
 
 class QueryCounter(list):
@@ -36,13 +46,26 @@ def timed(function, repeat=1):
     return statistics.median(times), result
 
 
+def peak_memory(function) -> int:
+    """Bytes: the tracemalloc peak while `function` runs, above what was allocated before."""
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before, _peak = tracemalloc.get_traced_memory()
+        function()
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak - before
+
+
 def main(rows: int) -> None:
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from openpyxl import Workbook
+    from openpyxl import Workbook, load_workbook
 
     from plan.models import Effort
     from plan.selectors import plan_current
@@ -101,6 +124,52 @@ def main(rows: int) -> None:
     data = workbook("Loopt volgens planning", "Universiteit Leiden; LUMC")
     changed = workbook("Vertraagd", "Universiteit Leiden")
     print(f"\n{rows:,}-row workbook: {len(data):,} bytes")
+
+    def openpyxl_read():
+        book = load_workbook(io.BytesIO(data), read_only=True)
+        count = sum(1 for sheet in book.worksheets for _row in sheet.iter_rows(values_only=True))
+        book.close()
+        return count
+
+    def preview_new():
+        return import_preview(file=io.BytesIO(data), plan=plan)
+
+    reads, previews = [], []
+    for _ in range(READ_REPEAT):  # in turn: both see the same load on the machine
+        seconds, read_rows = timed(openpyxl_read)
+        reads.append(seconds)
+        previews.append(timed(preview_new)[0])
+    read_seconds, preview_seconds = statistics.median(reads), statistics.median(previews)
+    read_peak, preview_peak = peak_memory(openpyxl_read), peak_memory(preview_new)
+    ratio = preview_seconds / read_seconds
+    for label, seconds, peak in (
+        (f"openpyxl read-only read ({read_rows:,} rows, values_only)", read_seconds, read_peak),
+        ("import preview (all new)", preview_seconds, preview_peak),
+    ):
+        print(
+            f"{label + f', median of {READ_REPEAT}:':64} {seconds:6.2f} s, "
+            f"peak {peak / 2**20:6.1f} MiB"
+        )
+    print(
+        f"ratio preview/openpyxl: {ratio:.2f} (goal <= {GOAL_RATIO:g}: "
+        f"{'met' if ratio <= GOAL_RATIO else 'MISSED'}); memory ratio "
+        f"{preview_peak / read_peak:.2f} (peak = tracemalloc peak of one run, Python "
+        "allocations only)\n"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "spreadsheet.json").write_text(
+        json.dumps(
+            {
+                "rows": rows,
+                "openpyxl_read_s": read_seconds,
+                "preview_s": preview_seconds,
+                "ratio": ratio,
+                "openpyxl_read_peak_bytes": read_peak,
+                "preview_peak_bytes": preview_peak,
+            },
+            indent=2,
+        )
+    )
 
     for label, run in (
         ("preview (all new)", lambda: import_preview(file=io.BytesIO(data), plan=plan)),
