@@ -7,6 +7,7 @@ Works on models and on the plain dicts of an adopted plan's snapshot alike.
 """
 
 from django.utils import translation
+from django.utils.html import format_html
 
 CONTENT_LANGUAGE = "nl"
 ENGLISH = "en"
@@ -29,3 +30,10 @@ def localized(source, field: str) -> tuple[str, str]:
 
 def localized_text(source, field: str) -> str:
     return localized(source, field)[0]
+
+
+def marked_dutch(text):
+    """Escaped Dutch text, wrapped in <span lang="nl"> when the page is in another language."""
+    if translation.get_language() == CONTENT_LANGUAGE or text in (None, ""):
+        return format_html("{}", text if text is not None else "")
+    return format_html('<span lang="{}">{}</span>', CONTENT_LANGUAGE, text)

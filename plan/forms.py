@@ -1,9 +1,11 @@
 """Forms of the plan: they only validate (STYLE.md section 5)."""
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .content import marked_dutch
 from .models import Effort, Goal, ProgressUpdate, SteeringRound
 from .spreadsheet.files import check_workbook, read_upload
 from .widgets import DutchOptionsSelect
@@ -143,7 +145,7 @@ class ImportUploadForm(forms.Form):
                 "An Excel workbook with the sheet {sheet} (and optionally Monitor), as the "
                 "export writes it. At most 10 MB and 10,000 rows."
             ),
-            sheet='<span lang="nl">Inspanningen</span>',  # rendered |safe by crispy
+            sheet=lazy(lambda: marked_dutch("Inspanningen"), str)(),  # rendered |safe by crispy
         ),
         widget=forms.FileInput(attrs={"accept": f".xlsx,{XLSX_CONTENT_TYPE}"}),
     )

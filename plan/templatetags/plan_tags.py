@@ -38,6 +38,4 @@ def content(source, field: str):
 def dutch(text):
     """Content that only exists in Dutch (team names, notes), marked as Dutch on a page in
     another language; on a Dutch page it is plain escaped text."""
-    if translation.get_language() == plan_content.CONTENT_LANGUAGE or text in (None, ""):
-        return format_html("{}", text if text is not None else "")
-    return format_html('<span lang="{}">{}</span>', plan_content.CONTENT_LANGUAGE, text)
+    return plan_content.marked_dutch(text)
