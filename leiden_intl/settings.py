@@ -118,6 +118,12 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The audit trail of sign-ins: every login with its logout time (AccessLog) and every failed
+# attempt (AccessFailureLog, kept although a good login resets the lockout count). The
+# programme manager reads them in the admin; plan.admin registers them read-only for everyone.
+AXES_DISABLE_ACCESS_LOG = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ENABLE_ADMIN = False
 if envbool("BEHIND_PROXY", "false"):
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 

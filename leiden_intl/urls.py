@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from .views import LoginView, security_txt
 
@@ -8,7 +10,8 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # the language switch works before logging in too (login, public page, statement)
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path(".well-known/security.txt", security_txt, name="security-txt"),
 ]

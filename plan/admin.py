@@ -1,5 +1,7 @@
 """Back office for the programme manager (Django admin)."""
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.text import format_lazy
@@ -29,7 +31,7 @@ admin.site.index_title = _("Back office")
 class SpearheadInline(admin.TabularInline):
     model = Spearhead
     extra = 0
-    fields = ["number", "name", "ambition"]
+    fields = ["number", "name", "ambition", "name_en", "ambition_en"]
 
 
 @admin.register(Plan)
@@ -42,7 +44,7 @@ class PlanAdmin(admin.ModelAdmin):
 class GoalInline(admin.TabularInline):
     model = Goal
     extra = 0
-    fields = ["number", "text"]
+    fields = ["number", "text", "text_en"]
 
 
 class SpearheadEffortInline(admin.TabularInline):
@@ -87,6 +89,7 @@ class GoalAdmin(SimpleHistoryAdmin):
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "effort_count", "member_count"]
+    ordering = ["name"]  # the annotation below drops the model's ordering
     search_fields = ["name"]
     autocomplete_fields = ["members"]
 
@@ -180,6 +183,7 @@ class EffortAdmin(SimpleHistoryAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["spearhead", "number", "title", "description", "goals"]}),
+        (_("In English"), {"fields": ["title_en", "description_en"]}),
         (_("Organisation"), {"fields": ["team", "lead", "partners", "target_groups"]}),
         (
             _("Context"),
@@ -289,3 +293,39 @@ class IndicatorValueAdmin(admin.ModelAdmin):
     list_filter = ["year", "indicator"]
     search_fields = ["indicator__name", "source"]
     list_select_related = ["indicator"]
+
+
+# --- the audit trail of sign-ins (django-axes; settings.AXES_ENABLE_ADMIN is off) -------------
+
+
+class AuditLogAdmin:
+    """Records of logins, logouts and failed attempts are evidence: whoever has the view
+    permission (the programme manager) reads them; nobody, not even a superuser, adds, changes
+    or deletes them here. A locked-out user is unlocked by the cool-off time or with
+    `manage.py axes_reset_username`."""
+
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(AuditLogAdmin, axes_admin.AccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogAdmin(AuditLogAdmin, axes_admin.AccessFailureLogAdmin):
+    pass
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(AuditLogAdmin, axes_admin.AccessAttemptAdmin):
+    pass

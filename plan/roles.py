@@ -35,13 +35,24 @@ class Role(models.TextChoices):
     READER = "lezer", _("Reader")
 
 
+# django-axes' audit trail of sign-ins (logins, logouts, failed attempts): read, never written
+# by hand (the admin shows these models read-only to everyone).
+AUDIT_LOG_PERMISSIONS = [
+    "axes.view_accesslog",
+    "axes.view_accessfailurelog",
+    "axes.view_accessattempt",
+]
+
+
 def _plan_perms(*actions: str) -> list[str]:
     return [f"plan.{action}_{model}" for model in PLAN_MODELS for action in actions]
 
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.STEERING_GROUP: _plan_perms("view"),
-    Role.PROGRAMME_MANAGER: _plan_perms("add", "change", "delete", "view") + ["auth.view_user"],
+    Role.PROGRAMME_MANAGER: (
+        _plan_perms("add", "change", "delete", "view") + ["auth.view_user"] + AUDIT_LOG_PERMISSIONS
+    ),
     Role.CLIENT: _plan_perms("view"),
     Role.DIRECTORS: _plan_perms("view"),
     Role.ALDERMAN: _plan_perms("view"),

@@ -1,17 +1,32 @@
-"""Every URL pattern outside the admin, requested as anonymous and as each role.
+"""Every URL pattern, the admin's included, requested as anonymous and as each role.
 
-A pattern added without an entry in ARGS fails this test, so no page is forgotten. Nothing may
-answer 500; anonymous visitors are sent to the login page except on the public patterns; the
-pages only the programme manager may use refuse everyone else.
+A pattern added without a way to fill in its arguments fails this test, so no page is
+forgotten. Nothing may answer 500; anonymous visitors are sent to a login page except on the
+public patterns; the pages only the programme manager may use refuse everyone else; the admin
+sends every non-staff user to its login and gives the staff programme manager exactly what the
+permissions of plan.roles allow.
 """
 
 from datetime import date
+from urllib.parse import parse_qs, urlsplit
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from plan.models import PlanYear, ProgressUpdate
-from plan.roles import Role
+from plan.models import (
+    Effort,
+    Indicator,
+    IndicatorValue,
+    PlanYear,
+    ProgressUpdate,
+)
+from plan.roles import ROLE_PERMISSIONS, Role
 from plan.services import steering_round_open
 from tests.base import BaseTestCase, make_user
 
@@ -33,27 +48,65 @@ MANAGER_ONLY = {
     "plan:import-upload",
     "plan:import-preview",
 }
+# The admin shows these to whoever may view them and lets nobody add, change or delete them.
+READ_ONLY_IN_ADMIN = {AccessLog, AccessFailureLog, AccessAttempt}
 
 
 def walk(patterns=None, namespace=""):
+    """(name, number of arguments) of every pattern outside the admin; name None if unnamed."""
     for pattern in patterns if patterns is not None else get_resolver().url_patterns:
         if isinstance(pattern, URLResolver):
             if pattern.app_name == "admin":
                 continue
             prefix = f"{pattern.namespace}:" if pattern.namespace else namespace
             yield from walk(pattern.url_patterns, prefix)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}", list(pattern.pattern.converters)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}{pattern.name}" if pattern.name else None
+            yield name, pattern.pattern.regex.groups
+
+
+def admin_patterns():
+    """(pattern, model) for every pattern of the admin site; model is None for the site's own
+    views (index, login, app index, ...)."""
+    site = next(
+        p
+        for p in get_resolver().url_patterns
+        if isinstance(p, URLResolver) and p.app_name == "admin"
+    )
+    for pattern in site.url_patterns:
+        if isinstance(pattern, URLResolver):  # one model's views under <app_label>/<model>/
+            app_label, model_name = str(pattern.pattern).strip("/").split("/")
+            for child in pattern.url_patterns:
+                assert isinstance(child, URLPattern), child
+                yield child, apps.get_model(app_label, model_name)
+        else:
+            yield pattern, None
+
+
+def admin_view_name(pattern, model) -> str:
+    """changelist, add, change, ... for a model's pattern; the URL name for the site's own."""
+    if model is None:
+        if pattern.name is None and pattern.callback.__name__ == "catch_all_view":
+            return "catch_all"
+        return pattern.name or repr(pattern)
+    if pattern.name is None:
+        return "object_redirect" if str(pattern.pattern) == "<path:object_id>/" else repr(pattern)
+    return pattern.name.removeprefix(f"{model._meta.app_label}_{model._meta.model_name}_")
 
 
 @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-class UrlWalkTestCase(BaseTestCase):
+class UrlWalkBase(BaseTestCase):
+    """The base data plus a user per role, a superuser, an open round with an update, two plan
+    years, monitor figures and sign-in records: every pattern has something to show. Also used
+    by tests/test_hardening.py."""
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
         cls.users = {role: make_user(f"walk-{role.value}", role=role) for role in Role}
         cls.users[Role.PROGRAMME_MANAGER].is_staff = True
         cls.users[Role.PROGRAMME_MANAGER].save()
+        cls.superuser = User.objects.create_superuser("walk-root", password="pw-walk-root-123")
         cls.round = steering_round_open(
             meeting_date=date(2023, 3, 15), deadline=date(2023, 3, 1), opened_by=cls.bob
         )
@@ -67,6 +120,15 @@ class UrlWalkTestCase(BaseTestCase):
         )
         PlanYear.objects.create(plan=cls.plan, year=2022)
         PlanYear.objects.create(plan=cls.plan, year=2023)
+        indicator = Indicator.objects.create(name="Aandeel internationals")
+        IndicatorValue.objects.create(indicator=indicator, year=2021, value=12, unit="%")
+        now = timezone.now()
+        sign_in = {"ip_address": "192.0.2.1", "user_agent": "test", "attempt_time": now}
+        AccessLog.objects.create(username="alice", **sign_in)
+        AccessFailureLog.objects.create(username="alice", **sign_in)
+        AccessAttempt.objects.create(
+            username="alice", get_data="", post_data="", failures_since_start=1, **sign_in
+        )
 
     def args_for(self, name):
         effort, spearhead, goal = self.effort.pk, self.economy.pk, self.city_goal.pk
@@ -89,21 +151,132 @@ class UrlWalkTestCase(BaseTestCase):
             "password_reset_confirm": ["MQ", "set-password"],
         }.get(name, [])
 
-    def test_every_pattern_as_everyone(self):
+    def visitors(self):
+        return {"anonymous": None, **{role.value: user for role, user in self.users.items()}}
+
+    def get_as(self, user, url):
+        self.client.logout()
+        if user is not None:
+            self.client.force_login(user)
+        return self.client.get(url)
+
+    def portal_requests(self):
+        """(name, url) for every pattern outside the admin; fails on a pattern it does not
+        know how to fill in."""
         patterns = dict(walk())
+        self.assertNotIn(None, patterns, "a pattern without a name cannot be walked: name it")
         self.assertIn("plan:effort-detail", patterns)
         self.assertIn("reporting:dashboard", patterns)
-        visitors = {"anonymous": None, **{role.value: user for role, user in self.users.items()}}
-        for name, converters in sorted(patterns.items()):
+        requests = []
+        for name, arguments in sorted(patterns.items()):
             args = self.args_for(name)
-            self.assertEqual(len(args), len(converters), f"no arguments for {name} in ARGS")
-            url = reverse(name, args=args)
-            for visitor, user in visitors.items():
+            self.assertEqual(len(args), arguments, f"no arguments for {name} in ARGS")
+            requests.append((name, reverse(name, args=args)))
+        return requests
+
+    # --- the admin ---------------------------------------------------------------------------
+
+    def admin_requests(self):
+        """(view, model, url) for every admin pattern, its arguments filled in from the test
+        data; fails on a pattern it does not know how to fill in."""
+        effort_type = ContentType.objects.get_for_model(Effort)
+        site_args = {
+            "index": [[]],
+            "login": [[]],
+            "logout": [[]],
+            "password_change": [[]],
+            "password_change_done": [[]],
+            "autocomplete": [[]],
+            "jsi18n": [[]],
+            "view_on_site": [[effort_type.pk, self.effort.pk]],
+            "app_list": [[m._meta.app_label] for m in admin.site._registry],
+        }
+        model_views = {"changelist", "add", "change", "delete", "history", "object_redirect"}
+        requests = set()
+        for pattern, model in admin_patterns():
+            view = admin_view_name(pattern, model)
+            arguments = pattern.pattern.regex.groups
+            if model is None and view == "catch_all":
+                requests.add((view, None, reverse("admin:index") + "no-such-page/"))
+                continue
+            if model is None:
+                self.assertIn(view, site_args, f"no arguments for admin:{view}")
+                for args in site_args[view]:
+                    self.assertEqual(len(args), arguments, f"wrong arguments for admin:{view}")
+                    url = reverse(f"admin:{view}", args=args)
+                    if view == "autocomplete":
+                        url += "?app_label=plan&model_name=effort&field_name=team"
+                    requests.add((view, None, url))
+                continue
+            obj = model._default_manager.order_by("pk").first()
+            self.assertIsNotNone(obj, f"no {model._meta.label} in the test data for {view}")
+            prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+            if view in ("changelist", "add"):
+                args = []
+            elif view in ("change", "delete", "history", "password_change"):
+                args = [obj.pk]
+            elif view == "simple_history":
+                args = [obj.pk, obj.history.order_by("pk").first().history_id]
+            elif view == "object_redirect":
+                requests.add((view, model, reverse(f"{prefix}_changelist") + f"{obj.pk}/"))
+                continue
+            else:
+                self.fail(f"no arguments for the admin pattern {view} of {model._meta.label}")
+            self.assertEqual(len(args), arguments, f"wrong arguments for {prefix}_{view}")
+            requests.add((view, model, reverse(f"{prefix}_{view}", args=args)))
+        registered = {model for _view, model, _url in requests} - {None}
+        self.assertEqual(registered, set(admin.site._registry))
+        for model in registered:
+            views = {view for view, m, _url in requests if m is model}
+            self.assertLessEqual(model_views, views, model)
+        return sorted(requests, key=lambda r: r[2])
+
+    def staff_expects(self, user, view, model):
+        """The status the admin owes a staff user, from the role's permissions in plan.roles
+        (a superuser has them all)."""
+        if user.is_superuser:
+            perms = None
+        else:
+            (group,) = user.groups.values_list("name", flat=True)
+            perms = set(ROLE_PERMISSIONS[group])
+
+        def may(action, some_model=model):
+            opts = some_model._meta
+            return perms is None or f"{opts.app_label}.{action}_{opts.model_name}" in perms
+
+        site = {
+            "index": 200,
+            "login": 302,  # already logged in: on to the index
+            "logout": 405,  # only by POST
+            "password_change": 200,
+            "password_change_done": 200,
+            "jsi18n": 200,
+            "view_on_site": 302,  # on to the effort's page in the portal
+            "autocomplete": 200 if may("view", apps.get_model("plan", "team")) else 403,
+            "catch_all": 404,
+        }
+        if model is None:
+            if view == "app_list":
+                return None  # checked in the test: 200 with at least one model of that app
+            return site[view]
+        read_only = model in READ_ONLY_IN_ADMIN
+        if view in ("changelist", "change", "history", "simple_history"):
+            return 200 if may("view") or (may("change") and not read_only) else 403
+        if view in ("add", "delete"):
+            return 200 if may(view) and not read_only else 403
+        if view == "password_change":
+            return 200 if may("change") else 403
+        if view == "object_redirect":
+            return 302
+        raise AssertionError(view)
+
+
+class UrlWalkTestCase(UrlWalkBase):
+    def test_every_pattern_as_everyone(self):
+        for name, url in self.portal_requests():
+            for visitor, user in self.visitors().items():
                 with self.subTest(url=url, visitor=visitor):
-                    self.client.logout()
-                    if user is not None:
-                        self.client.force_login(user)
-                    status = self.client.get(url).status_code
+                    status = self.get_as(user, url).status_code
                     self.assertLess(status, 500)
                     if user is None and name not in PUBLIC:
                         self.assertEqual(status, 302, "anonymous must be sent to login")
@@ -112,3 +285,53 @@ class UrlWalkTestCase(BaseTestCase):
                         if name == "plan:import-preview" and expected == 200:
                             expected = 302  # nothing uploaded yet: back to the upload
                         self.assertEqual(status, expected)
+
+    def test_every_admin_pattern_as_everyone(self):
+        requests = self.admin_requests()
+        visitors = {**self.visitors(), "superuser": self.superuser}
+        admin_login = reverse("admin:login")
+        portal_login = reverse("login")
+        for view, model, url in requests:
+            for visitor, user in visitors.items():
+                with self.subTest(url=url, visitor=visitor):
+                    r = self.get_as(user, url)
+                    self.assertLess(r.status_code, 500)
+                    location = urlsplit(r.get("Location", ""))
+                    if view == "login" and (user is None or not user.is_staff):
+                        self.assertEqual(r.status_code, 200)  # the admin's login form
+                        self.assertContains(r, 'name="password"')
+                    elif user is None or not user.is_staff:
+                        self.assertEqual(r.status_code, 302, "must be sent to a login")
+                        if view == "logout" and user is not None:
+                            self.assertEqual(location.path, reverse("admin:index"))
+                            continue
+                        # Site views send anonymous visitors to the admin's login, model views
+                        # (through LoginRequiredMiddleware) to the portal's; both come back.
+                        logins = {admin_login} if user else {admin_login, portal_login}
+                        self.assertIn(location.path, logins)
+                        self.assertEqual(parse_qs(location.query)["next"], [url])
+                    elif view == "app_list":
+                        label = url.strip("/").split("/")[-1]
+                        app_perms = user.is_superuser or user.has_module_perms(label)
+                        self.assertEqual(r.status_code, 200 if app_perms else 404)
+                    else:
+                        self.assertEqual(r.status_code, self.staff_expects(user, view, model))
+                        if view == "object_redirect":
+                            self.assertEqual(location.path, url + "change/")
+                        if view == "view_on_site":
+                            self.assertEqual(location.path, self.effort.get_absolute_url())
+                        if view == "login":
+                            self.assertEqual(location.path, reverse("admin:index"))
+
+    def test_the_programme_manager_has_some_but_not_all_of_the_admin(self):
+        """Guards the expectations above: the role sees much of the admin, and not everything."""
+        manager = self.users[Role.PROGRAMME_MANAGER]
+        outcomes = {
+            self.staff_expects(manager, view, model)
+            for view, model, _url in self.admin_requests()
+            if model is not None
+        }
+        self.assertEqual(outcomes, {200, 302, 403})
+        self.client.force_login(manager)
+        self.assertEqual(self.client.get(reverse("admin:auth_group_changelist")).status_code, 403)
+        self.assertEqual(self.client.get(reverse("admin:plan_effort_add")).status_code, 200)
