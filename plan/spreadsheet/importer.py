@@ -30,6 +30,7 @@ from ..models import (
     Spearhead,
     Team,
 )
+from ..pagecache import content_changed
 from . import columns as col
 from .files import Cell, FileRefused, Sheet, find_sheet, open_workbook, read_sheet, read_upload
 from .lookups import Names, PlanLookups
@@ -133,6 +134,9 @@ def import_apply(*, file, plan: Plan, user, expected: str | None = None) -> Impo
             run.write(user=user)
         except IntegrityError:  # someone added the same effort or name meanwhile
             raise ImportOutdated from None
+        preview = run.preview
+        if preview.created or preview.changed or preview.monitor_created or preview.monitor_changed:
+            content_changed()  # bulk writes send no signals
     return run.preview
 
 
