@@ -3,13 +3,12 @@
 import re
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Effort, Goal, Spearhead, TargetGroup, Team
-from .widgets import DutchOptionsSelect
+from .widgets import DutchOptionsSelect, OneTemplateSelect
 
 YES_NO = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
 CODE = re.compile(r"^\s*(\d+)\.(\d+)\s*$")
@@ -22,13 +21,17 @@ class EffortFilter(django_filters.FilterSet):
         help_text=_("Number (e.g. 3.1), words from the title or description, or a team."),
     )
     spearhead = django_filters.ModelChoiceFilter(
-        label=_("Spearhead"), queryset=Spearhead.objects.all(), empty_label=_("All")
+        label=_("Spearhead"),
+        queryset=Spearhead.objects.all(),
+        empty_label=_("All"),
+        widget=OneTemplateSelect,
     )
     goal = django_filters.ModelChoiceFilter(
         label=_("Goal"),
         field_name="goals",
         queryset=Goal.objects.select_related("spearhead"),
         empty_label=_("All"),
+        widget=OneTemplateSelect,
     )
     team = django_filters.ModelChoiceFilter(
         label=_("Team"),
@@ -37,30 +40,34 @@ class EffortFilter(django_filters.FilterSet):
         widget=DutchOptionsSelect,
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Effort.Status.choices, empty_label=_("All")
+        label=_("Status"),
+        choices=Effort.Status.choices,
+        empty_label=_("All"),
+        widget=OneTemplateSelect,
     )
     is_priority = django_filters.BooleanFilter(
-        label=_("Priority"), widget=forms.Select(choices=YES_NO)
+        label=_("Priority"), widget=OneTemplateSelect(choices=YES_NO)
     )
     in_line = django_filters.BooleanFilter(
-        label=_("Carried by the line organisation"), widget=forms.Select(choices=YES_NO)
+        label=_("Carried by the line organisation"), widget=OneTemplateSelect(choices=YES_NO)
     )
     target_group = django_filters.ModelChoiceFilter(
         label=_("Target group"),
         field_name="target_groups",
         queryset=TargetGroup.objects.all(),
         empty_label=_("All"),
+        widget=DutchOptionsSelect,
     )
 
     attention = django_filters.BooleanFilter(
         label=_("Needs attention (at risk or delayed)"),
         method="needs_attention",
-        widget=forms.Select(choices=YES_NO),
+        widget=OneTemplateSelect(choices=YES_NO),
     )
     overdue = django_filters.BooleanFilter(
         label=_("Past its end date and not finished"),
         method="past_end",
-        widget=forms.Select(choices=YES_NO),
+        widget=OneTemplateSelect(choices=YES_NO),
     )
 
     class Meta:

@@ -6,7 +6,14 @@ from django.utils import translation
 from .content import CONTENT_LANGUAGE
 
 
-class DutchOptionsSelect(forms.Select):
+class OneTemplateSelect(forms.Select):
+    """A select that renders its options in its own template rather than including one
+    template per option: the same HTML, in a fraction of the time for long lists."""
+
+    template_name = "plan/widgets/select.html"
+
+
+class DutchOptionsSelect(OneTemplateSelect):
     """A select of Dutch names (teams, target groups): on a page in another language each
     option but the empty one is marked lang="nl", so a screen reader reads it as Dutch."""
 
