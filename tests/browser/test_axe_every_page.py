@@ -1,0 +1,527 @@
+"""axe on every page of the portal, as every role that can see it (WCAG 2.1 A/AA).
+
+The URL patterns come from the resolver, as in tests/test_url_walk.py: a pattern added without
+an entry in HTML_PATTERNS or NOT_HTML fails `test_every_url_pattern_is_listed`. The Django admin
+is walked from `admin.site._registry`: its index, and per registered model the changelist, the
+add page and the change page, each as the programme manager when she may see it and otherwise
+as a superuser. Forms are also checked with their validation errors showing, and the import
+preview after an upload. Every page is listed at the end of the run (AXE_PAGES), labelled
+"<role> · <pattern name>".
+
+One browser context per role is reused for all of that role's pages, to keep the run short.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.workbooks import REQUIRED, effort_row, xlsx
+
+from .conftest import DESKTOP, axe_violations, goto, login, path_of, submit_login
+
+pytestmark = pytest.mark.browser
+
+ANONYMOUS = "anonymous"
+SUPERUSER = "beheerder"  # not a demo role: for the admin pages only a superuser sees
+MANAGER = ("opgavemanager",)
+EDITORS = ("opgavemanager", "regiegroep")  # the lead edits their own team's efforts
+EVERYONE = ("opgavemanager", "regiegroep", "opdrachtgever", "directieteam", "wethouder", "lezer")
+PUBLIC = (ANONYMOUS, *EVERYONE)
+ROLES = PUBLIC
+
+# URL pattern -> the roles that see its HTML page.
+HTML_PATTERNS: dict[str, tuple[str, ...]] = {
+    "login": (ANONYMOUS,),
+    "password_reset": (ANONYMOUS,),
+    "password_reset_done": (ANONYMOUS,),
+    "password_reset_confirm": (ANONYMOUS,),
+    "password_reset_complete": (ANONYMOUS,),
+    "password_change": EVERYONE,
+    "password_change_done": EVERYONE,
+    "plan:public-plan": PUBLIC,
+    "plan:accessibility": PUBLIC,
+    "plan:overview": EVERYONE,
+    "plan:spearhead-detail": EVERYONE,
+    "plan:goal-detail": EVERYONE,
+    "plan:effort-list": EVERYONE,
+    "plan:effort-detail": EVERYONE,
+    "plan:effort-edit": EDITORS,
+    "plan:update-create": EDITORS,
+    "plan:my-efforts": EVERYONE,
+    "plan:round-list": EVERYONE,
+    "plan:round-create": MANAGER,
+    "plan:round-detail": EVERYONE,
+    "plan:round-completeness": MANAGER,
+    "plan:year-list": EVERYONE,
+    "plan:year-detail": EVERYONE,
+    "plan:year-compare": EVERYONE,
+    "plan:import-upload": MANAGER,
+    "plan:import-preview": MANAGER,
+    "reporting:dashboard": EVERYONE,
+    "reporting:evaluation": EVERYONE,
+    "reporting:annual-report": EVERYONE,
+}
+# HTML pages that a GET cannot show: checked after the POST that leads to them.
+AFTER_POST = {
+    "plan:round-create": "answers the POST of an invalid new round (test_forms_with_errors)",
+    "plan:import-preview": "needs an uploaded file (test_import_upload_and_preview)",
+}
+NOT_HTML: dict[str, str] = {
+    "plan:healthz": "text/plain for the load balancer",
+    "security-txt": "text/plain (RFC 9116)",
+    "logout": "POST only; redirects to the login page",
+    "set_language": "POST only; redirects back to the page",
+    "plan:import-confirm": "POST only; redirects to the effort list or the preview",
+    "plan:round-reminders": "POST only; redirects to the completeness page (checked there)",
+    "plan:round-close": "POST only; redirects to the round",
+    "plan:round-minutes": "downloads the minutes file (PDF, Word or OpenDocument)",
+    "plan:year-start": "POST only; redirects to the list or the new year (checked there)",
+    "plan:year-transition": "POST only; redirects to the year (checked there)",
+    "reporting:evaluation-pdf": "PDF download",
+    "reporting:annual-report-pdf": "PDF download",
+    "reporting:export-xlsx": "xlsx download",
+    "reporting:export-ods": "ods download",
+}
+# More states of a page than its plain GET, as (pattern, roles, query or other object); for
+# the roles whose page differs most, to keep the run short.
+VARIANTS = [
+    ("plan:effort-list", ("opgavemanager", "lezer"), "?status=on_track"),
+    ("plan:effort-detail", ("regiegroep",), "other"),  # another team's effort: read-only
+    ("plan:year-detail", ("opgavemanager", "lezer"), "adopted"),
+    ("reporting:dashboard", ("opgavemanager", "wethouder"), "?team=economie"),
+    ("reporting:annual-report", ("lezer",), "?lang=en"),
+]
+
+
+def walk(patterns=None, namespace=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue  # walked from admin.site._registry in test_admin_pages
+            prefix = f"{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_pattern_is_listed():
+    names = set(walk())
+    assert "plan:effort-detail" in names and "reporting:dashboard" in names
+    unlisted = names - HTML_PATTERNS.keys() - NOT_HTML.keys()
+    assert not unlisted, f"add these URL patterns to HTML_PATTERNS or NOT_HTML: {unlisted}"
+    stale = (HTML_PATTERNS.keys() | NOT_HTML.keys()) - names
+    assert not stale, f"no such URL patterns any more: {stale}"
+    assert not HTML_PATTERNS.keys() & NOT_HTML.keys()
+    assert all(HTML_PATTERNS.values()), "an HTML page that no role sees"
+    assert AFTER_POST.keys() <= HTML_PATTERNS.keys()
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def site(plan_data, settings, tmp_path):
+    """The real plan with an adopted year (2022, for the public page), the next year halfway
+    through the approval chain (2023), an open update round with one update, entries in the
+    sign-in logs, a superuser for the admin and a valid password-reset link; returns the
+    objects the URLs need."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth.models import User
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from plan.models import Effort, PlanYear, ProgressUpdate, Team
+    from plan.selectors import plan_current, plan_snapshot
+    from plan.services import steering_round_open
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    plan = plan_current()
+    PlanYear.objects.filter(plan=plan, year=2022).update(
+        state=PlanYear.State.ADOPTED, snapshot=plan_snapshot(plan=plan), adopted=timezone.now()
+    )
+    PlanYear.objects.create(plan=plan, year=2023, state=PlanYear.State.ADVISED)
+    manager = User.objects.get(username="opgavemanager")
+    today = timezone.localdate()
+    steering_round = steering_round_open(
+        meeting_date=today + timedelta(weeks=3),
+        deadline=today + timedelta(weeks=2),
+        opened_by=manager,
+    )
+    lead = User.objects.get(username="regiegroep")
+    own = steering_round.efforts.filter(team__members=lead).select_related("spearhead").first()
+    other = steering_round.efforts.exclude(team__members=lead).select_related("spearhead").first()
+    assert own is not None and other is not None
+    ProgressUpdate.objects.create(
+        effort=other,
+        steering_round=steering_round,
+        author=manager,
+        status=Effort.Status.ON_TRACK,
+        progress=40,
+        note="Voortgang volgens plan.",
+    )
+    # what the axes admin lists: a failed login and a successful one
+    AccessAttempt.objects.create(
+        username="lezer",
+        ip_address="127.0.0.1",
+        user_agent="Playwright",
+        http_accept="text/html",
+        path_info="/accounts/login/",
+        get_data="",
+        post_data="username=lezer",
+        failures_since_start=1,
+    )
+    AccessFailureLog.objects.create(
+        username="lezer",
+        ip_address="127.0.0.1",
+        user_agent="Playwright",
+        http_accept="text/html",
+        path_info="/accounts/login/",
+    )
+    AccessLog.objects.create(
+        username="lezer",
+        ip_address="127.0.0.1",
+        user_agent="Playwright",
+        http_accept="text/html",
+        path_info="/accounts/login/",
+    )
+    User.objects.create_superuser(SUPERUSER, f"{SUPERUSER}@example.org", f"demo-{SUPERUSER}")
+    lezer = User.objects.get(username="lezer")
+    goal = own.goals.order_by("number").first() or other.goals.order_by("number").first()
+    return {
+        "effort": own,
+        "other": other,
+        "goal": goal,
+        "round": steering_round,
+        "economie": Team.objects.get(name="Economie").pk,
+        "reset": [
+            urlsafe_base64_encode(force_bytes(lezer.pk)),
+            default_token_generator.make_token(lezer),
+        ],
+    }
+
+
+def args_for(name: str, site: dict, variant: str = "") -> list:
+    effort = site["other"] if variant == "other" else site["effort"]
+    return {
+        "plan:spearhead-detail": [effort.spearhead_id],
+        "plan:goal-detail": [site["goal"].pk],
+        "plan:effort-detail": [effort.pk],
+        "plan:effort-edit": [effort.pk],
+        "plan:update-create": [effort.pk],
+        "plan:round-detail": [site["round"].pk],
+        "plan:round-completeness": [site["round"].pk],
+        "plan:year-detail": [2022 if variant == "adopted" else 2023],
+        "plan:year-compare": [2022, 2023],
+        "reporting:annual-report": [2022],
+        "password_reset_confirm": site["reset"],
+    }.get(name, [])
+
+
+def url_for(name: str, site: dict, variant: str = "") -> str:
+    url = reverse(name, args=args_for(name, site, variant))
+    if variant.startswith("?"):
+        url += variant.replace("economie", str(site["economie"]))
+    return url
+
+
+# --- the checker -----------------------------------------------------------------------------
+
+
+class Checker:
+    """Collects the axe reports and Content-Security-Policy refusals of a test's pages, so
+    that one test reports every failing page at once."""
+
+    def __init__(self, browser, live_server):
+        self.browser, self.live_server = browser, live_server
+        self.problems: list[str] = []
+        self.checked: set[str] = set()
+
+    @contextmanager
+    def as_role(self, role: str) -> Iterator:
+        context = self.browser.new_context(viewport=DESKTOP, locale="nl-NL")
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        page.on("console", lambda message: self._console(page, message))
+        try:
+            if role != ANONYMOUS:
+                login(page, self.live_server, role)
+            yield page
+        finally:
+            context.close()
+
+    def _console(self, page, message) -> None:
+        """A refusal under the Content-Security-Policy fails the test, as in the `page` fixture;
+        except those of axe itself (a script without a URL), which re-reads the stylesheets
+        of the admin's look as inline styles."""
+        if "Content Security Policy" in message.text and message.location.get("url"):
+            self.problems.append(f"CSP refused on {path_of(page.url)}: {message.text}")
+
+    def visit(self, page, path: str, role: str, name: str, **expected) -> None:
+        response = goto(page, self.live_server, path)
+        self.check(page, role, name, response, **expected)
+
+    def check(
+        self, page, role: str, name: str, response=None, *, status: int = 200, shows: str = ""
+    ) -> None:
+        """axe on the page now shown. `response` (when given) must be HTML with `status`; an
+        element matching `shows` (an error message, say) must be on the page."""
+        where = f"{path_of(page.url)} as {role} ({name})"
+        if response is not None:
+            content_type = response.headers.get("content-type", "")
+            if response.status != status or not content_type.startswith("text/html"):
+                self.problems.append(
+                    f"{where}: HTTP {response.status} {content_type}, expected {status} text/html"
+                )
+                return
+        if shows and not page.locator(shows).first.is_visible():
+            self.problems.append(f"{where}: nothing visible matches {shows!r}")
+        report = axe_violations(page, f"{role} · {name}")
+        self.checked.add(name.split(" ")[0])  # "plan:round-create (errors)": the pattern
+        if report:
+            self.problems.append(report)
+
+    def submit(self, page, form_selector: str, role: str, name: str, **expected) -> None:
+        """Submit a form (past the browser's own validation) and check the page it answers."""
+        form = page.locator(form_selector)
+        expect(form).to_have_count(1)
+        form.evaluate("f => { f.noValidate = true; }")
+        with page.expect_navigation() as navigation:
+            form.locator("[type=submit]").first.click()
+        self.check(page, role, name, navigation.value, **expected)
+
+    def done(self) -> None:
+        if self.problems:
+            pytest.fail("\n\n".join(self.problems), pytrace=False)
+
+
+@pytest.fixture
+def checker(browser, live_server):
+    return Checker(browser, live_server)
+
+
+# --- every page as every role ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_as(role, checker, site):
+    """Every HTML page this role sees, by a GET, in one logged-in browser context."""
+    expected = set()
+    with checker.as_role(role) as page:
+        for name, roles in HTML_PATTERNS.items():
+            if role in roles and name not in AFTER_POST:
+                expected.add(name)
+                checker.visit(page, url_for(name, site), role, name)
+        for name, roles, variant in VARIANTS:
+            if role in roles:
+                checker.visit(page, url_for(name, site, variant), role, name)
+    if not expected <= checker.checked:
+        checker.problems.append(f"not checked as {role}: {sorted(expected - checker.checked)}")
+    checker.done()
+
+
+# --- forms with their errors showing ---------------------------------------------------------
+
+
+def test_forms_with_errors(checker, site):
+    """Each form submitted empty or wrong, as the role that uses it, with its errors showing;
+    and the page that a refused POST redirects to, with its message."""
+    live_server, steering_round = checker.live_server, site["round"]
+    errors, invalid, alert = ".errorlist", "main .invalid-feedback", ".messages .alert-danger"
+    with checker.as_role(ANONYMOUS) as page:
+        submit_login(page, live_server, "lezer", "not-the-password")
+        checker.check(page, ANONYMOUS, "login (wrong password)", shows="main form .alert-danger")
+        goto(page, live_server, reverse("password_reset"))
+        page.locator("input[name=email]").fill("geen-adres")
+        form = "form:has(input[name=email])"
+        checker.submit(page, form, ANONYMOUS, "password_reset (error)", shows=errors)
+        goto(page, live_server, url_for("password_reset_confirm", site))
+        page.locator("input[name=new_password1]").fill("een-lang-wachtwoord-1")
+        page.locator("input[name=new_password2]").fill("een-ander-wachtwoord-2")
+        form = "form:has(input[name=new_password1])"
+        checker.submit(page, form, ANONYMOUS, "password_reset_confirm (error)", shows=errors)
+
+    lead = "regiegroep"
+    with checker.as_role(lead) as page:
+        goto(page, live_server, url_for("plan:update-create", site))
+        page.locator("select[name=status]").select_option("")
+        page.locator("input[name=progress]").fill("150")
+        form = "main form[method=post]"
+        checker.submit(page, form, lead, "plan:update-create (errors)", shows=invalid)
+        goto(page, live_server, reverse("password_change"))
+        page.locator("input[name=old_password]").fill("fout")
+        form = "form:has(input[name=old_password])"
+        checker.submit(page, form, lead, "password_change (errors)", shows=errors)
+
+    client = "opdrachtgever"
+    with checker.as_role(client) as page:  # sending 2023 back to draft needs a reason
+        goto(page, live_server, url_for("plan:year-detail", site))
+        form = "main form:has(input[name=to][value=concept])"
+        name = "plan:year-transition → plan:year-detail (error)"
+        checker.submit(page, form, client, name, shows=alert)
+
+    manager = "opgavemanager"
+    with checker.as_role(manager) as page:
+        goto(page, live_server, url_for("plan:effort-edit", site))
+        page.locator("input[name=title]").fill("")
+        page.locator("input[name=progress]").fill("-5")
+        form = "main form[method=post]"
+        checker.submit(page, form, manager, "plan:effort-edit (errors)", shows=invalid)
+
+        goto(page, live_server, reverse("plan:round-list"))
+        form = f"main form[action='{reverse('plan:round-create')}']"
+        name = "plan:round-create (errors)"
+        checker.submit(page, form, manager, name, status=400, shows=invalid)
+
+        goto(page, live_server, url_for("plan:round-detail", site))
+        page.locator("input[name=minutes]").set_input_files(
+            {"name": "notulen.txt", "mimeType": "text/plain", "buffer": b"geen pdf"}
+        )
+        form = "main form[enctype='multipart/form-data']"
+        checker.submit(page, form, manager, "plan:round-detail (errors)", shows=invalid)
+
+        goto(page, live_server, url_for("plan:round-completeness", site))
+        form = f"main form[action='{reverse('plan:round-reminders', args=[steering_round.pk])}']"
+        name = "plan:round-reminders → plan:round-completeness"
+        checker.submit(page, form, manager, name, shows=".messages .alert")
+
+        goto(page, live_server, reverse("plan:year-list"))
+        form = f"main form[action='{reverse('plan:year-start')}']"
+        name = "plan:year-start → plan:year-list (error)"  # 2023 is not adopted yet
+        checker.submit(page, form, manager, name, shows=alert)
+
+        path = reverse("plan:effort-list") + "?status=bogus&team=abc"
+        checker.visit(page, path, manager, "plan:effort-list (invalid filter)", shows=invalid)
+        path = reverse("reporting:dashboard") + "?team=999999"
+        checker.visit(page, path, manager, "reporting:dashboard (invalid filter)", shows=invalid)
+    checker.done()
+    assert "plan:round-create" in checker.checked
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+REAL_3_1 = (
+    "De begeleiding van de doorontwikkeling van het Expat Centre Leiden naar een "
+    "International Centre"
+)
+
+
+def test_import_upload_and_preview(checker, site):
+    """A file that is no workbook, a workbook with an error in a row, a good workbook."""
+    role, form = "opgavemanager", "main form[data-busy]"
+    with_error = [effort_row(Nr="3.1", Inspanning=REAL_3_1), effort_row(Nr="3.9", Status="Half")]
+    good = [effort_row(Nr="3.1", Status="Aandacht nodig", Inspanning=REAL_3_1)]
+    uploads = [
+        ("plan.txt", b"geen werkmap", "plan:import-upload (bad file)", "main .invalid-feedback"),
+        (
+            "fout.xlsx",
+            xlsx(with_error, headings=REQUIRED).getvalue(),
+            "plan:import-preview (errors)",
+            "table.import-errors tbody tr",
+        ),
+        (
+            "goed.xlsx",
+            xlsx(good, headings=REQUIRED).getvalue(),
+            "plan:import-preview",
+            f"form[action='{reverse('plan:import-confirm')}'] [type=submit]",
+        ),
+    ]
+    with checker.as_role(role) as page:
+        for filename, content, name, shows in uploads:
+            goto(page, checker.live_server, reverse("plan:import-upload"))
+            page.locator(f"{form} input[type=file]").set_input_files(
+                {"name": filename, "mimeType": "application/octet-stream", "buffer": content}
+            )
+            checker.submit(page, form, role, name, shows=shows)
+    checker.done()
+    assert "plan:import-preview" in checker.checked
+
+
+# --- the Django admin ------------------------------------------------------------------------
+
+
+def admin_visits() -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(path, user, label) for the admin index, each app's index and, per registered model,
+    the changelist, add and change page, each for the programme manager when she may see it,
+    else for the superuser; and what no one can see (e.g. axes offers no add page)."""
+    from django.contrib import admin
+    from django.contrib.auth.models import User
+    from django.test import RequestFactory
+
+    def request_as(username):
+        request = RequestFactory().get("/admin/")
+        request.user = User.objects.get(username=username)
+        return request
+
+    users = {username: request_as(username) for username in ("opgavemanager", SUPERUSER)}
+    visits = [(reverse("admin:index"), username, "admin:index") for username in users]
+    unavailable = []
+    apps = {}
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        obj = model._default_manager.order_by("pk").first()
+        assert obj is not None, f"no {opts.label} in the database to open in the admin"
+        pages = {
+            "changelist": ([], model_admin.has_view_or_change_permission, ()),
+            "add": ([], model_admin.has_add_permission, ()),
+            "change": ([obj.pk], model_admin.has_view_or_change_permission, (obj,)),
+        }
+        for page, (args, allowed, extra) in pages.items():
+            username = next((u for u, r in users.items() if allowed(r, *extra)), None)
+            name = f"admin:{opts.app_label}_{opts.model_name}_{page}"
+            if username is None:
+                unavailable.append(name)
+                continue
+            visits.append((reverse(name, args=args), username, name))
+            if page == "changelist":
+                apps.setdefault(opts.app_label, username)
+        if opts.app_label == "plan":  # the programme manager's back office: all hers
+            mine = [v for v in visits if v[2].startswith(f"admin:plan_{opts.model_name}_")]
+            assert len(mine) == 3 and {v[1] for v in mine} == {"opgavemanager"}, (
+                f"the programme manager cannot see all of {opts.label} in the admin: {mine}"
+            )
+    for app_label, username in apps.items():
+        visits.append((reverse("admin:app_list", args=[app_label]), username, "admin:app_list"))
+    return visits, unavailable
+
+
+def test_admin_pages(checker, site):
+    from plan.models import Partner
+
+    visits, unavailable = admin_visits()
+    # Only axes' logs lack an add page (they are written by logins, not by hand).
+    assert all(name.startswith("admin:axes_") and name.endswith("_add") for name in unavailable)
+    effort, partner = site["effort"], Partner.objects.order_by("pk").first()
+    extra = {
+        "opgavemanager": [
+            (  # with a progress update in its inline: an autocomplete field in a table
+                reverse("admin:plan_effort_change", args=[site["other"].pk]),
+                "admin:plan_effort_change (with an update)",
+            ),
+            (reverse("admin:plan_effort_history", args=[effort.pk]), "admin:plan_effort_history"),
+            (reverse("admin:plan_partner_delete", args=[partner.pk]), "admin:plan_partner_delete"),
+            (reverse("admin:password_change"), "admin:password_change"),
+        ],
+        SUPERUSER: [],
+    }
+    with checker.as_role(ANONYMOUS) as page:
+        checker.visit(page, reverse("admin:login"), ANONYMOUS, "admin:login")
+    for username in ("opgavemanager", SUPERUSER):
+        with checker.as_role(username) as page:
+            for path, who, name in visits:
+                if who == username:
+                    checker.visit(page, path, username, name)
+            for path, name in extra[username]:
+                checker.visit(page, path, username, name)
+            if username == "opgavemanager":  # the add form with its errors showing
+                goto(page, checker.live_server, reverse("admin:plan_effort_add"))
+                name = "admin:plan_effort_add (errors)"
+                checker.submit(page, "#effort_form", username, name, shows=".errornote")
+    assert Partner.objects.filter(pk=partner.pk).exists(), "the delete page only asks"
+    checker.done()

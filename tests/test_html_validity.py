@@ -1,0 +1,209 @@
+"""The main pages are valid HTML: the Nu HTML Checker (vnu.jar) finds no errors.
+
+Each page is rendered by Django's test client as a user who may see it, on the real plan, and
+written to a temporary directory; one run of the checker reads them all. Errors fail the test,
+warnings are printed. The checker comes from npm (`make test` installs it, see VNU in the
+Makefile); set VNU_JAR to use another copy. It needs Java 11 or later.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.workbooks import REQUIRED, effort_row, xlsx
+
+ROOT = Path(__file__).resolve().parents[1]
+VNU_JAR = Path(
+    os.environ.get("VNU_JAR", ROOT / ".venv/node/node_modules/vnu-jar/build/dist/vnu.jar")
+)
+INSTALL_HINT = "make .venv/node/node_modules/vnu-jar/build/dist/vnu.jar (or make test)"
+
+
+def vnu_command() -> list[str]:
+    if not VNU_JAR.is_file():
+        pytest.fail(f"The Nu HTML Checker is missing at {VNU_JAR}: {INSTALL_HINT}", pytrace=False)
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail("The Nu HTML Checker needs Java 11 or later on the PATH.", pytrace=False)
+    return [java, "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always"]
+
+
+@pytest.fixture
+def site(db, settings, tmp_path):
+    """The real plan, the demo users, an adopted year with the next one in review, an open
+    update round; returns the objects the URLs need."""
+    from django.contrib.auth.models import Group, Permission, User
+
+    from plan.models import Effort, PlanYear, ProgressUpdate
+    from plan.roles import role_groups_sync
+    from plan.selectors import plan_current, plan_snapshot
+    from plan.services import steering_round_open
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("loaddata", "leiden_2021_2024", verbosity=0)
+    role_groups_sync(group_model=Group, permission_model=Permission)
+    with override_settings(DEBUG=True):
+        call_command("create_demo_users", verbosity=0)
+    plan = plan_current()
+    PlanYear.objects.filter(plan=plan, year=2022).update(
+        state=PlanYear.State.ADOPTED, snapshot=plan_snapshot(plan=plan), adopted=timezone.now()
+    )
+    PlanYear.objects.create(plan=plan, year=2023, state=PlanYear.State.ADVISED)
+    users = {user.username: user for user in User.objects.all()}
+    today = timezone.localdate()
+    steering_round = steering_round_open(
+        meeting_date=today + timedelta(weeks=3),
+        deadline=today + timedelta(weeks=2),
+        opened_by=users["opgavemanager"],
+    )
+    effort = steering_round.efforts.filter(team__members=users["regiegroep"]).first()
+    assert effort is not None, "the lead's team has no effort in the round"
+    ProgressUpdate.objects.create(
+        effort=effort,
+        steering_round=steering_round,
+        author=users["regiegroep"],
+        status=Effort.Status.ON_TRACK,
+        progress=40,
+        note="Voortgang volgens plan.",
+    )
+    return {
+        "users": users,
+        "effort": effort,
+        "goal": effort.goals.order_by("number").first(),
+        "round": steering_round,
+    }
+
+
+def pages(site) -> list[tuple[str, str | None, str, dict | None]]:
+    """(file name, username or None, URL, POST data or None) of the pages to check."""
+    effort, steering_round = site["effort"], site["round"]
+    return [
+        ("login", None, reverse("login"), None),
+        ("login-error", None, reverse("login"), {"username": "lezer", "password": "fout"}),
+        ("public", None, reverse("plan:public-plan"), None),
+        ("accessibility", None, reverse("plan:accessibility"), None),
+        ("overview", "lezer", reverse("plan:overview"), None),
+        ("effort-list", "lezer", reverse("plan:effort-list"), None),
+        ("effort-list-filtered", "lezer", reverse("plan:effort-list") + "?status=bogus", None),
+        ("effort-detail", "regiegroep", effort.get_absolute_url(), None),
+        ("effort-edit", "opgavemanager", reverse("plan:effort-edit", args=[effort.pk]), None),
+        (
+            "effort-edit-errors",
+            "regiegroep",
+            reverse("plan:effort-edit", args=[effort.pk]),
+            {"version": effort.version, "title": "", "progress": "-5", "status": ""},
+        ),
+        ("update-form", "regiegroep", reverse("plan:update-create", args=[effort.pk]), None),
+        (
+            "update-form-errors",
+            "regiegroep",
+            reverse("plan:update-create", args=[effort.pk]),
+            {"status": "", "progress": "150"},
+        ),
+        ("spearhead", "lezer", reverse("plan:spearhead-detail", args=[effort.spearhead_id]), None),
+        ("goal", "lezer", reverse("plan:goal-detail", args=[site["goal"].pk]), None),
+        ("my-efforts", "regiegroep", reverse("plan:my-efforts"), None),
+        ("rounds", "opgavemanager", reverse("plan:round-list"), None),
+        ("rounds-errors", "opgavemanager", reverse("plan:round-create"), {}),
+        ("round", "opgavemanager", reverse("plan:round-detail", args=[steering_round.pk]), None),
+        (
+            "completeness",
+            "opgavemanager",
+            reverse("plan:round-completeness", args=[steering_round.pk]),
+            None,
+        ),
+        ("plan-years", "opgavemanager", reverse("plan:year-list"), None),
+        ("plan-year", "opdrachtgever", reverse("plan:year-detail", args=[2023]), None),
+        ("plan-year-adopted", "opgavemanager", reverse("plan:year-detail", args=[2022]), None),
+        ("plan-year-compare", "lezer", reverse("plan:year-compare", args=[2022, 2023]), None),
+        ("import-upload", "opgavemanager", reverse("plan:import-upload"), None),
+        ("dashboard", "wethouder", reverse("reporting:dashboard"), None),
+        ("evaluation", "directieteam", reverse("reporting:evaluation"), None),
+        ("annual-report", "opgavemanager", reverse("reporting:annual-report", args=[2022]), None),
+        (
+            "annual-report-en",
+            "lezer",
+            reverse("reporting:annual-report", args=[2022]) + "?lang=en",
+            None,
+        ),
+    ]
+
+
+REAL_3_1 = (
+    "De begeleiding van de doorontwikkeling van het Expat Centre Leiden naar een "
+    "International Centre"
+)
+IMPORTS = {
+    "import-preview-errors": [
+        effort_row(Nr="3.1", Inspanning=REAL_3_1),
+        effort_row(Nr="3.9", Inspanning="Nieuw", Status="Half af"),
+    ],
+    "import-preview": [effort_row(Nr="3.1", Status="Aandacht nodig", Inspanning=REAL_3_1)],
+}
+
+
+def test_main_pages_are_valid_html(site, tmp_path, capsys):
+    command = vnu_command()
+    out = tmp_path / "pages"
+    out.mkdir()
+    files = {}
+    for name, username, url, data in pages(site):
+        client = Client()
+        if username is not None:
+            client.force_login(site["users"][username])
+        response = client.get(url) if data is None else client.post(url, data)
+        assert response.status_code in (200, 400), f"{name}: {url} answered {response.status_code}"
+        assert response["Content-Type"].startswith("text/html"), f"{name}: {url}"
+        path = out / f"{name}.html"
+        path.write_bytes(response.content)
+        files[path.name] = f"{name} ({url} as {username or 'anonymous'})"
+
+    # the import preview: one file with an error in a row, one with a change
+    client = Client()
+    client.force_login(site["users"]["opgavemanager"])
+    for name, rows in IMPORTS.items():
+        upload = SimpleUploadedFile(f"{name}.xlsx", xlsx(rows, headings=REQUIRED).getvalue())
+        response = client.post(reverse("plan:import-upload"), {"file": upload}, follow=True)
+        assert response.redirect_chain[-1][0] == reverse("plan:import-preview"), name
+        path = out / f"{name}.html"
+        path.write_bytes(response.content)
+        files[path.name] = f"{name} ({reverse('plan:import-preview')} as opgavemanager)"
+
+    result = subprocess.run(
+        [*command, *sorted(str(path) for path in out.iterdir())],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    try:
+        messages = json.loads(result.stderr or result.stdout)["messages"]
+    except (ValueError, KeyError):
+        pytest.fail(f"The Nu HTML Checker did not answer in JSON:\n{result.stderr[:2000]}")
+
+    def describe(message) -> str:
+        url = message.get("url", "?")
+        where = files.get(url.rsplit("/", 1)[-1], url)
+        line, extract = message.get("lastLine", "?"), message.get("extract", "").strip()
+        return f"{where} line {line}: {message.get('message')}\n    {extract!r}"
+
+    errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
+    warnings = [m for m in messages if m.get("type") == "info"]
+    with capsys.disabled():
+        print(
+            f"\nNu HTML Checker: {len(files)} pages, {len(errors)} errors, {len(warnings)} warnings"
+        )
+        for message in warnings:
+            print("warning: " + describe(message))
+    assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(map(describe, errors))
