@@ -1,5 +1,8 @@
 """Login is required everywhere except the login page and /healthz."""
 
+import re
+
+from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -108,3 +111,41 @@ class DemoUsersTestCase(BaseTestCase):
         self.assertEqual(
             list(users["regiegroep"].teams.values_list("name", flat=True)), ["Economie"]
         )
+
+
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+class PasswordPagesTestCase(BaseTestCase):
+    """Forgotten and changed passwords, in the portal's own pages (not the admin's)."""
+
+    def test_a_forgotten_password_is_reset_through_the_mailed_link(self):
+        self.alice.email = "alice@leiden.nl"
+        self.alice.save()
+        r = self.client.get(reverse("login"))
+        self.assertContains(r, f'href="{reverse("password_reset")}"')
+        r = self.client.get(reverse("password_reset"))
+        self.assertContains(r, "<h1>Wachtwoord vergeten?</h1>", html=True)
+        self.assertNotContains(r, "Django")
+        r = self.client.post(reverse("password_reset"), {"email": "alice@leiden.nl"})
+        self.assertRedirects(r, reverse("password_reset_done"))
+        self.assertEqual(len(mail.outbox), 1)
+        link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mail.outbox[0].body)[1]
+        r = self.client.get(link, follow=True)
+        self.assertContains(r, "<h1>Kies een nieuw wachtwoord</h1>", html=True)
+        r = self.client.post(
+            r.redirect_chain[-1][0],
+            {"new_password1": "Hoogstraat-1921-gracht", "new_password2": "Hoogstraat-1921-gracht"},
+            follow=True,
+        )
+        self.assertContains(r, "<h1>Wachtwoord opgeslagen</h1>", html=True)
+        self.alice.refresh_from_db()
+        self.assertTrue(self.alice.check_password("Hoogstraat-1921-gracht"))
+        # the link works once
+        r = self.client.get(link, follow=True)
+        self.assertContains(r, "<h1>Deze link werkt niet meer</h1>", html=True)
+
+    def test_the_password_change_page_is_the_portals(self):
+        self.client.force_login(self.alice)
+        r = self.client.get(reverse("password_change"))
+        self.assertContains(r, "<h1>Uw wachtwoord wijzigen</h1>", html=True)
+        self.assertContains(r, 'class="site-header"')
+        self.assertNotContains(r, "Django")
