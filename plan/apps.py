@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, pre_delete, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,5 +11,5 @@ class PlanConfig(AppConfig):
     def ready(self):
         from .pagecache import on_model_change
 
-        for signal in (post_save, post_delete, m2m_changed):
+        for signal in (pre_save, pre_delete, m2m_changed):
             signal.connect(on_model_change, dispatch_uid=f"pagecache-{id(signal)}")

@@ -52,8 +52,13 @@ def content_changed(**_kwargs) -> None:
 
 
 def on_model_change(sender, **kwargs) -> None:
-    """Receiver of post_save, post_delete and m2m_changed for every model."""
-    if sender in _tracked_models() and kwargs.get("action", "post_").startswith("post_"):
+    """Receiver of pre_save, pre_delete and m2m_changed for every model.
+
+    Before the write, not after: the token's row is then locked before the changed row, in
+    every writing transaction, so two of them never wait for each other's rows crosswise
+    (a deadlock). Services that lock rows with select_for_update call `content_changed()`
+    first for the same reason. A write that fails rolls the token back with it."""
+    if sender in _tracked_models() and kwargs.get("action", "pre_").startswith("pre_"):
         content_changed()
 
 

@@ -125,6 +125,7 @@ def import_apply(*, file, plan: Plan, user, expected: str | None = None) -> Impo
     """
     sheets = _read_file(file)
     with transaction.atomic():
+        content_changed()  # before the efforts are locked; bulk writes send no signals
         run = _Import(sheets=sheets, plan=plan, lock=True)
         if run.preview.errors:
             raise ImportHasErrors(run.preview)
@@ -134,9 +135,6 @@ def import_apply(*, file, plan: Plan, user, expected: str | None = None) -> Impo
             run.write(user=user)
         except IntegrityError:  # someone added the same effort or name meanwhile
             raise ImportOutdated from None
-        preview = run.preview
-        if preview.created or preview.changed or preview.monitor_created or preview.monitor_changed:
-            content_changed()  # bulk writes send no signals
     return run.preview
 
 
