@@ -332,19 +332,19 @@ def test_forms_with_errors(checker, site):
     """Each form submitted empty or wrong, as the role that uses it, with its errors showing;
     and the page that a refused POST redirects to, with its message."""
     live_server, steering_round = checker.live_server, site["round"]
-    errors, invalid, alert = ".errorlist", "main .invalid-feedback", ".messages .alert-danger"
+    invalid, alert = "main .invalid-feedback", ".messages .alert-danger"
     with checker.as_role(ANONYMOUS) as page:
         submit_login(page, live_server, "lezer", "not-the-password")
         checker.check(page, ANONYMOUS, "login (wrong password)", shows="main form .alert-danger")
         goto(page, live_server, reverse("password_reset"))
         page.locator("input[name=email]").fill("geen-adres")
         form = "form:has(input[name=email])"
-        checker.submit(page, form, ANONYMOUS, "password_reset (error)", shows=errors)
+        checker.submit(page, form, ANONYMOUS, "password_reset (error)", shows=invalid)
         goto(page, live_server, url_for("password_reset_confirm", site))
         page.locator("input[name=new_password1]").fill("een-lang-wachtwoord-1")
         page.locator("input[name=new_password2]").fill("een-ander-wachtwoord-2")
         form = "form:has(input[name=new_password1])"
-        checker.submit(page, form, ANONYMOUS, "password_reset_confirm (error)", shows=errors)
+        checker.submit(page, form, ANONYMOUS, "password_reset_confirm (error)", shows=invalid)
 
     lead = "regiegroep"
     with checker.as_role(lead) as page:
@@ -356,7 +356,7 @@ def test_forms_with_errors(checker, site):
         goto(page, live_server, reverse("password_change"))
         page.locator("input[name=old_password]").fill("fout")
         form = "form:has(input[name=old_password])"
-        checker.submit(page, form, lead, "password_change (errors)", shows=errors)
+        checker.submit(page, form, lead, "password_change (errors)", shows=invalid)
 
     client = "opdrachtgever"
     with checker.as_role(client) as page:  # sending 2023 back to draft needs a reason
