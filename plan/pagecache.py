@@ -69,7 +69,7 @@ def content_version() -> str:
 
 
 @functools.cache
-def _code_version() -> str:
+def code_version() -> str:
     """Changes with the templates (a deploy that shares its cache with the old version)."""
     digest = hashlib.sha256()
     for directory in settings.TEMPLATES[0]["DIRS"]:
@@ -96,7 +96,7 @@ def cached_page(request, template_name: str, build_context):
             timezone.localdate().isoformat(),
             csrf_cookie,
             content_version(),
-            _code_version(),
+            code_version(),
         ]
     )
     key = "page:" + hashlib.sha256(key_data.encode()).hexdigest()

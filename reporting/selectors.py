@@ -376,39 +376,6 @@ def _rounds_trend_and_changes(*, rows: dict, efforts_qs) -> tuple:
     }
 
 
-def dashboard_version() -> str:
-    """A fingerprint of everything the dashboard shows, in one cheap query: it changes with
-    every change to efforts (their history), goals, updates, monitor values, teams, target
-    groups and users, so a cached dashboard is never shown stale."""
-    from django.contrib.auth.models import User
-    from django.db import connection
-
-    from plan.models import TargetGroup, Team
-
-    def table(model):
-        return connection.ops.quote_name(model._meta.db_table)
-
-    parts = [
-        f"(SELECT COUNT(*) FROM {table(Plan)})",
-        f"(SELECT MAX(id) FROM {table(Plan)})",
-        f"(SELECT COUNT(*) FROM {table(Effort)})",
-        f"(SELECT MAX(history_id) FROM {table(Effort.history.model)})",
-        f"(SELECT MAX(history_id) FROM {table(Goal.history.model)})",
-        f"(SELECT COUNT(*) FROM {table(ProgressUpdate)})",
-        f"(SELECT MAX(updated) FROM {table(ProgressUpdate)})",
-        f"(SELECT COUNT(*) FROM {table(IndicatorValue)})",
-        f"(SELECT MAX(id) FROM {table(IndicatorValue)})",
-        f"(SELECT SUM(value) FROM {table(IndicatorValue)})",
-        f"(SELECT COUNT(*) FROM {table(Team)})",
-        f"(SELECT MAX(id) FROM {table(Team)})",
-        f"(SELECT COUNT(*) FROM {table(TargetGroup)})",
-        f"(SELECT MAX(id) FROM {table(User)})",
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
-        return "|".join(str(value) for value in cursor.fetchone())
-
-
 # --- evaluation of the vision (2024) ---------------------------------------------------------
 
 

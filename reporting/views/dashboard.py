@@ -1,27 +1,26 @@
 """The alderman's dashboard: where the plan stands, in one screen."""
 
-import functools
 import hashlib
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django import forms
 from django.core.cache import cache
 from django.shortcuts import render
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from plan import pagecache
 from plan.models import TargetGroup, Team
 from plan.selectors import plan_current
 from plan.widgets import DutchOptionsSelect
 
 from .. import selectors
 
-# The body is cached under a fingerprint of the data it shows (selectors.dashboard_version),
-# so any change shows at once; the expiry only bounds what the fingerprint cannot see
-# (a renamed team or person).
+# The body is shared by everyone who asks for the same filters: it shows no one's own data.
+# It is cached under the data's version token (plan/pagecache.py), so any change, a renamed
+# team or person included, shows at once.
 CACHE_SECONDS = 10 * 60
 
 
@@ -46,8 +45,8 @@ def dashboard(request):
     today = timezone.localdate()
     key_data = repr(
         (
-            _templates_version(),
-            selectors.dashboard_version(),
+            pagecache.code_version(),
+            pagecache.content_version(),
             translation.get_language(),
             today,
             sorted(request.GET.lists()),
@@ -61,14 +60,6 @@ def dashboard(request):
         )
         cache.set(key, body, CACHE_SECONDS)
     return render(request, "reporting/dashboard.html", {"body": mark_safe(body)})  # noqa: S308
-
-
-@functools.cache
-def _templates_version() -> str:
-    """Changes when the dashboard's templates change (a deploy with a shared cache)."""
-    names = ["reporting/_dashboard_body.html", "reporting/_chart.html"]
-    sources = [Path(get_template(name).origin.name).read_bytes() for name in names]
-    return hashlib.sha256(b"".join(sources)).hexdigest()
 
 
 def _dashboard_context(request, today) -> dict:

@@ -155,7 +155,7 @@ class DashboardTestCase(BaseTestCase):
         self.assertContains(r, 'alt="Grafiek: Inspanningen per speerpunt en status.')
 
     def test_the_same_queries_for_a_bigger_plan_at_most_12(self):
-        # session, user, fingerprint; on a cache miss also plan, efforts, goal links,
+        # session, user, data version; on a cache miss also plan, efforts, goal links,
         # goals, trend, monitor, and the filter choices (teams, target groups); with two or
         # more update rounds one more, for the changes between the last two (see bench/)
         with self.assertNumQueries(11):
