@@ -551,16 +551,3 @@ class PlanYearStep(models.Model):
     def is_return(self) -> bool:
         return self.to_state == PlanYear.State.CONCEPT
 
-
-class ContentVersion(models.Model):
-    """One row whose token changes with every change to the data the portal shows, in the
-    same transaction as the change (plan/pagecache.py): rendered pages are cached under it,
-    so a cached page is never older than the data, on any app server."""
-
-    token = models.CharField(max_length=32)
-
-    class Meta:
-        verbose_name = _("content version")
-
-    def __str__(self):
-        return self.token

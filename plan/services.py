@@ -22,7 +22,6 @@ from .models import (
     ProgressUpdate,
     SteeringRound,
 )
-from .pagecache import content_changed
 from .selectors import (
     effort_changes_since,
     plan_current,
@@ -43,7 +42,6 @@ class EditConflict(Exception):
 @transaction.atomic
 def effort_save(*, form, loaded_version: int, user: User) -> Effort:
     """Save a validated effort form unless the effort changed since `loaded_version`."""
-    content_changed()  # the token's lock before the effort's (plan/pagecache.py)
     effort = form.instance
     current_version = (
         Effort.objects.select_for_update().values_list("version", flat=True).get(pk=effort.pk)
@@ -74,7 +72,6 @@ def steering_round_open(*, meeting_date: date, deadline: date, opened_by: User) 
 @transaction.atomic
 def steering_round_close(*, steering_round: SteeringRound) -> None:
     """Close the round: its updates are frozen from now on."""
-    content_changed()  # the token's lock before the round's (plan/pagecache.py)
     locked = SteeringRound.objects.select_for_update().get(pk=steering_round.pk)
     if not locked.is_open:
         raise ValidationError(_("This update round is already closed."))
@@ -97,7 +94,6 @@ def progress_update_submit(
     risks: str = "",
 ) -> ProgressUpdate:
     """Submit (or replace) the effort's update for the round; the effort follows it."""
-    content_changed()  # the token's lock before the round's and the effort's
     locked = SteeringRound.objects.select_for_update().get(pk=steering_round.pk)
     if not locked.is_open:
         raise ValidationError(_("This update round is closed; updates can no longer be changed."))
@@ -158,7 +154,6 @@ def plan_year_transition(*, plan_year: PlanYear, to: str, by: User, comment: str
     if move["back"] and not comment:
         raise ValidationError(_("Give the reason for sending the year back to draft."))
     now = timezone.now()
-    content_changed()  # the update() below sends no signal (plan/pagecache.py)
     # Only one of two people pressing the same button at once moves the year: the other's
     # update finds the state changed and matches no row.
     moved = PlanYear.objects.filter(pk=plan_year.pk, state=plan_year.state).update(state=to)

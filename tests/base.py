@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.test import TestCase
 
@@ -73,12 +72,6 @@ class BaseTestCase(TestCase):
         cls.bob = make_user("bob", role=Role.PROGRAMME_MANAGER, is_staff=True)
         cls.charlie = make_user("charlie", role=Role.STEERING_GROUP, teams=[cls.team_w])
         cls.wethouder = make_user("fatima", role=Role.ALDERMAN)
-
-    def login_for_cached_pages(self, user) -> None:
-        """Log in and hold a CSRF cookie, as a browser does after its first page: from then
-        on pages are served through the page cache (plan/pagecache.py)."""
-        self.client.force_login(user)
-        self.client.cookies[settings.CSRF_COOKIE_NAME] = "t" * 32
 
     def add_efforts(self, count: int, *, spearhead=None, team=None) -> None:
         """More efforts of the same shape, to show that query counts do not grow."""

@@ -464,8 +464,6 @@ class StoredXssTestCase(TempMediaMixin, UrlWalkBase):
                         if name == "plan:my-efforts":  # their team's efforts
                             shows = visitor == "steering"
                         self.assert_safe(r, url, shows=shows)
-                        if shows:  # again: now perhaps from a cache of rendered pages
-                            self.assert_safe(self.client.get(url), url, shows=True)
                         seen.add(name)
         self.assertLessEqual(self.SHOWN, seen)
 

@@ -30,7 +30,6 @@ from ..models import (
     Spearhead,
     Team,
 )
-from ..pagecache import content_changed
 from . import columns as col
 from .files import Cell, FileRefused, Sheet, find_sheet, open_workbook, read_sheet, read_upload
 from .lookups import Names, PlanLookups
@@ -125,7 +124,6 @@ def import_apply(*, file, plan: Plan, user, expected: str | None = None) -> Impo
     """
     sheets = _read_file(file)
     with transaction.atomic():
-        content_changed()  # before the efforts are locked; bulk writes send no signals
         run = _Import(sheets=sheets, plan=plan, lock=True)
         if run.preview.errors:
             raise ImportHasErrors(run.preview)

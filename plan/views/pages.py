@@ -10,7 +10,6 @@ from django.views.decorators.cache import never_cache
 from .. import selectors
 from ..filters import EffortFilter
 from ..models import Effort, Goal, Spearhead, SteeringRound
-from ..pagecache import cached_page
 from .imports import IMPORT_PERMISSIONS
 
 EFFORTS_PER_PAGE = 50
@@ -29,17 +28,14 @@ def healthz(request):
 
 
 def plan_overview(request):
-    def build():
-        plan = selectors.plan_current()
-        context = {"plan": plan}
-        if plan is not None:
-            efforts = Effort.objects.filter(spearhead__plan=plan)
-            context["spearheads"] = selectors.spearheads_overview(plan=plan)
-            context["totals"] = selectors.status_counts(efforts)
-            context["report_years"] = range(plan.start_year, plan.end_year + 1)
-        return context
-
-    return cached_page(request, "plan/plan_overview.html", build)
+    plan = selectors.plan_current()
+    context = {"plan": plan}
+    if plan is not None:
+        efforts = Effort.objects.filter(spearhead__plan=plan)
+        context["spearheads"] = selectors.spearheads_overview(plan=plan)
+        context["totals"] = selectors.status_counts(efforts)
+        context["report_years"] = range(plan.start_year, plan.end_year + 1)
+    return render(request, "plan/plan_overview.html", context)
 
 
 def spearhead_detail(request, pk):
@@ -59,39 +55,35 @@ def goal_detail(request, pk):
 
 
 def effort_list(request):
-    def build():
-        queryset = Effort.objects.with_relations()
-        effort_filter = EffortFilter(request.GET or None, queryset=queryset)
-        page = Paginator(effort_filter.qs, EFFORTS_PER_PAGE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        return {
-            "filter": effort_filter,
-            "page": page,
-            "query": query.urlencode(),
-            "can_import": request.user.has_perms(IMPORT_PERMISSIONS),
-        }
-
-    return cached_page(request, "plan/effort_list.html", build)
+    queryset = Effort.objects.with_relations()
+    effort_filter = EffortFilter(request.GET or None, queryset=queryset)
+    page = Paginator(effort_filter.qs, EFFORTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": effort_filter,
+        "page": page,
+        "query": query.urlencode(),
+        "can_import": request.user.has_perms(IMPORT_PERMISSIONS),
+    }
+    return render(request, "plan/effort_list.html", context)
 
 
 def effort_detail(request, pk):
-    def build():
-        queryset = Effort.objects.with_relations().select_related("spearhead__plan")
-        effort = get_object_or_404(queryset.prefetch_related("partners", "target_groups"), pk=pk)
-        can_edit = effort.can_edit(request.user)
-        open_round = SteeringRound.objects.open().first()
-        return {
-            "effort": effort,
-            "can_edit": can_edit,
-            "open_round": open_round,
-            "can_update": bool(
-                can_edit and open_round and open_round.efforts.filter(pk=effort.pk).exists()
-            ),
-            "updates": effort.updates.select_related("steering_round", "author").order_by(
-                "-steering_round__meeting_date"
-            ),
-            "history": selectors.effort_history(effort=effort),
-        }
-
-    return cached_page(request, "plan/effort_detail.html", build)
+    queryset = Effort.objects.with_relations().select_related("spearhead__plan")
+    effort = get_object_or_404(queryset.prefetch_related("partners", "target_groups"), pk=pk)
+    can_edit = effort.can_edit(request.user)
+    open_round = SteeringRound.objects.open().first()
+    context = {
+        "effort": effort,
+        "can_edit": can_edit,
+        "open_round": open_round,
+        "can_update": bool(
+            can_edit and open_round and open_round.efforts.filter(pk=effort.pk).exists()
+        ),
+        "updates": effort.updates.select_related("steering_round", "author").order_by(
+            "-steering_round__meeting_date"
+        ),
+        "history": selectors.effort_history(effort=effort),
+    }
+    return render(request, "plan/effort_detail.html", context)

@@ -14,15 +14,12 @@ from django.views.decorators.http import require_POST
 from .. import selectors, services
 from ..forms import SteeringRoundForm, SteeringRoundMeetingForm
 from ..models import SteeringRound
-from ..pagecache import cached_page
 
 manage_rounds = permission_required("plan.change_steeringround", raise_exception=True)
 
 
 def my_efforts(request):
-    return cached_page(
-        request, "plan/my_efforts.html", lambda: selectors.my_efforts(user=request.user)
-    )
+    return render(request, "plan/my_efforts.html", selectors.my_efforts(user=request.user))
 
 
 def round_list(request):
@@ -85,14 +82,12 @@ def round_minutes(request, pk):
 
 @manage_rounds
 def round_completeness(request, pk):
-    def build():
-        steering_round = get_object_or_404(SteeringRound, pk=pk)
-        return {
-            "round": steering_round,
-            **selectors.round_completeness(steering_round=steering_round),
-        }
-
-    return cached_page(request, "plan/round_completeness.html", build)
+    steering_round = get_object_or_404(SteeringRound, pk=pk)
+    context = {
+        "round": steering_round,
+        **selectors.round_completeness(steering_round=steering_round),
+    }
+    return render(request, "plan/round_completeness.html", context)
 
 
 @manage_rounds

@@ -82,9 +82,8 @@ class RoundTripTestCase(TestCase):
             (preview.new_teams, preview.new_partners, preview.new_indicators), ([], [], [])
         )
 
-        # the preview's 12, the transaction's savepoint, and the data version's lock (taken
-        # first: plan/pagecache.py)
-        with self.assertNumQueries(12 + 3):
+        # the preview's 12 and the transaction's savepoint
+        with self.assertNumQueries(12 + 2):
             import_apply(file=io.BytesIO(data), plan=plan, user=None)
         self.assertEqual(snapshot(), before)
         self.assertEqual(

@@ -21,7 +21,6 @@ from plan.models import (
     TargetGroup,
     Team,
 )
-from plan.pagecache import content_changed
 from plan.roles import Role
 
 EFFORTS_PER_FACTOR = 50  # factor 10: about 500 efforts
@@ -61,7 +60,6 @@ class Command(BaseCommand):
             efforts = self._plan(rng, factor)
             self._rounds(rng, efforts)
             self._monitor(rng)
-            content_changed()  # bulk writes send no signals
         if options["verbosity"] > 0:
             self.stdout.write(f"Created a synthetic plan with {len(efforts)} efforts.")
 
