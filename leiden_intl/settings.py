@@ -183,7 +183,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECURITY_CONTACT = os.getenv("SECURITY_CONTACT", "security@leiden.nl")
 
 # Renders a plan year's annual report when it is adopted (plan does not import reporting).
-PLAN_YEAR_REPORT = "reporting.report.plan_year_report_pdf"
+PLAN_YEAR_REPORT = "reporting.report.plan_year_freeze"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

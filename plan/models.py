@@ -550,4 +550,3 @@ class PlanYearStep(models.Model):
     @property
     def is_return(self) -> bool:
         return self.to_state == PlanYear.State.CONCEPT
-

@@ -388,30 +388,30 @@ def plan_snapshot(*, plan: Plan) -> dict:
 
 def snapshot_diff(old: dict, new: dict) -> dict:
     """What changed from one snapshot of the plan to the next: efforts added and removed,
-    finished, stopped, re-prioritised, moved to another team, and goal changes."""
+    finished, stopped, other status changes, progress, title, note, priority, team and goals:
+    every field the annual report shows of an effort."""
     before = {e["code"]: e for e in old["efforts"]}
     after = {e["code"]: e for e in new["efforts"]}
-    both = [code for code in after if code in before]
     ended = {Effort.Status.DONE: "finished", Effort.Status.STOPPED: "stopped"}
-    diff = {
-        key: [] for key in ("added", "removed", "finished", "stopped", "priority", "team", "goals")
-    }
+    keys = ("added", "removed", "finished", "stopped", "status", "progress", "title", "note")
+    diff = {key: [] for key in (*keys, "priority", "team", "goals")}
     diff["added"] = [after[code] for code in after if code not in before]
     diff["removed"] = [before[code] for code in before if code not in after]
-    for code in both:
-        old_effort, new_effort = before[code], after[code]
-        if new_effort["status"] in ended and old_effort["status"] != new_effort["status"]:
-            diff[ended[new_effort["status"]]].append(new_effort)
-        if old_effort["is_priority"] != new_effort["is_priority"]:
-            diff["priority"].append({**new_effort, "was": old_effort["is_priority"]})
-        if old_effort["team"] != new_effort["team"]:
-            diff["team"].append({**new_effort, "was": old_effort["team"]})
-        if old_effort["goals"] != new_effort["goals"]:
+    for code in (code for code in after if code in before):
+        was, now = before[code], after[code]
+        if was["status"] != now["status"]:
+            diff[ended.get(now["status"], "status")].append({**now, "was": was["status"]})
+        for key in ("progress", "title", "note", "team"):
+            if was[key] != now[key]:
+                diff[key].append({**now, "was": was[key]})
+        if was["is_priority"] != now["is_priority"]:
+            diff["priority"].append({**now, "was": was["is_priority"]})
+        if was["goals"] != now["goals"]:
             diff["goals"].append(
                 {
-                    **new_effort,
-                    "goals_added": sorted(set(new_effort["goals"]) - set(old_effort["goals"])),
-                    "goals_removed": sorted(set(old_effort["goals"]) - set(new_effort["goals"])),
+                    **now,
+                    "goals_added": sorted(set(now["goals"]) - set(was["goals"])),
+                    "goals_removed": sorted(set(was["goals"]) - set(now["goals"])),
                 }
             )
     diff["count"] = sum(len(items) for items in diff.values())

@@ -25,7 +25,6 @@ from .models import (
 from .selectors import (
     effort_changes_since,
     plan_current,
-    plan_snapshot,
     round_missing_by_contact,
 )
 
@@ -143,10 +142,14 @@ def steering_round_send_reminders(*, steering_round: SteeringRound) -> list[str]
 # --- plan years ------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def plan_year_transition(*, plan_year: PlanYear, to: str, by: User, comment: str = "") -> PlanYear:
     """Move the year one step along the chain, or back to draft, as `by` may (403 otherwise).
-    Adopting freezes the plan as it stands and the annual report as PDF with its SHA-256."""
+
+    Adopting freezes the plan and the annual report's data as they stand, with the report as
+    PDF rendered from exactly that data and its SHA-256. The reading and rendering happen
+    before the transaction; the transaction then locks only this year's row, so no other
+    writer waits for the rendering. Of two people pressing the same button at once, the
+    second finds the state changed and is told so."""
     move = next((m for m in plan_year.moves_for(by) if m["to"] == to), None)
     if move is None:
         raise PermissionDenied(_("You may not take this step now."))
@@ -154,31 +157,36 @@ def plan_year_transition(*, plan_year: PlanYear, to: str, by: User, comment: str
     if move["back"] and not comment:
         raise ValidationError(_("Give the reason for sending the year back to draft."))
     now = timezone.now()
-    # Only one of two people pressing the same button at once moves the year: the other's
-    # update finds the state changed and matches no row.
-    moved = PlanYear.objects.filter(pk=plan_year.pk, state=plan_year.state).update(state=to)
-    if not moved:
-        raise ValidationError(_("Someone else moved this year just now. Reload the page."))
-    PlanYearStep.objects.create(
-        plan_year=plan_year,
-        from_state=plan_year.state,
-        to_state=to,
-        by=by,
-        taken=now,
-        comment=comment,
-    )
-    plan_year.state = to
+    frozen = None
     if to == PlanYear.State.ADOPTED:
-        render_report = import_string(settings.PLAN_YEAR_REPORT)
-        plan_year.snapshot = plan_snapshot(plan=plan_year.plan)
-        plan_year.adopted = now
-        plan_year.report_pdf = render_report(plan_year=plan_year)
-        plan_year.report_sha256 = hashlib.sha256(plan_year.report_pdf).hexdigest()
-        plan_year.save(update_fields=["snapshot", "adopted", "report_pdf", "report_sha256"])
-    elif to == PlanYear.State.SENT_TO_COUNCIL:
-        plan_year.sent_to_council_on = timezone.localdate(now)
-        plan_year.save(update_fields=["sent_to_council_on"])
-    transaction.on_commit(lambda: plan_year_notify(plan_year=plan_year))
+        freeze = import_string(settings.PLAN_YEAR_REPORT)
+        frozen = freeze(plan_year=plan_year, by=by, when=now)
+    with transaction.atomic():
+        locked = PlanYear.objects.select_for_update().get(pk=plan_year.pk)
+        if locked.state != plan_year.state:
+            raise ValidationError(_("Someone else moved this year just now. Reload the page."))
+        PlanYearStep.objects.create(
+            plan_year=locked,
+            from_state=locked.state,
+            to_state=to,
+            by=by,
+            taken=now,
+            comment=comment,
+        )
+        locked.state = to
+        fields = ["state"]
+        if frozen is not None:
+            locked.snapshot, locked.report_pdf = frozen
+            locked.report_sha256 = hashlib.sha256(locked.report_pdf).hexdigest()
+            locked.adopted = now
+            fields += ["snapshot", "report_pdf", "report_sha256", "adopted"]
+        elif to == PlanYear.State.SENT_TO_COUNCIL:
+            locked.sent_to_council_on = timezone.localdate(now)
+            fields.append("sent_to_council_on")
+        locked.save(update_fields=fields)
+        transaction.on_commit(lambda: plan_year_notify(plan_year=locked))
+    for name in ("state", *fields):
+        setattr(plan_year, name, getattr(locked, name))
     return plan_year
 
 

@@ -1,4 +1,11 @@
-"""Assembling the annual report for a year: the context, the HTML and the PDF."""
+"""Assembling the annual report for a year: its data, the context, the HTML and the PDF.
+
+The report is rendered from plain data (`selectors.annual_report_data`). A draft year shows
+that data live; adoption freezes it in the year's snapshot, and the adopted year's page and
+PDF are rendered from the frozen data, so they always show what was adopted.
+"""
+
+from datetime import date, datetime
 
 from django.contrib.staticfiles import finders
 from django.http import Http404
@@ -7,10 +14,12 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy
 
-from plan.models import Plan, PlanYear
+from plan.content import localized_text
+from plan.db import consistent_reads
+from plan.models import Effort, Plan, PlanYear
 from plan.selectors import plan_current, plan_snapshot, snapshot_diff
 
-from . import selectors
+from . import charts, selectors
 from .pdf import render_pdf
 
 LANGUAGES = ("nl", "en")
@@ -33,57 +42,152 @@ APPROVAL_STEPS = [
 ]
 
 
-def report_context(*, plan: Plan, year: int) -> dict:
-    context = selectors.annual_report(plan=plan, year=year)
-    plan_year = plan.years.filter(year=year).prefetch_related("steps__by").first()
-    taken = {}
-    if plan_year is not None:
-        for step in plan_year.steps.all():  # in order: a later step overrides a returned one
-            taken[step.to_state] = step
-    previous = plan.years.filter(year__lt=year, snapshot__isnull=False).order_by("-year").first()
-    context.update(
-        {
-            "generated": timezone.localdate(),
-            "plan_year": plan_year,
-            "state_label": plan_year.get_state_display() if plan_year else gettext("Draft"),
-            # efforts, goals and notes are written in Dutch: mark them when the report is not
-            "content_lang": mark_safe(' lang="nl"') if translation.get_language() != "nl" else "",
-            "approval": [
-                {
-                    "label": label,
-                    "date": taken[state].taken if state in taken else None,
-                    "by": _name(taken[state].by) if state in taken else "",
-                }
-                for state, label in APPROVAL_STEPS
-            ],
-            "previous_year": previous,
-            "year_changes": (
-                snapshot_diff(previous.snapshot, plan_snapshot(plan=plan)) if previous else None
-            ),
-        }
+def report_data(*, plan: Plan, year: int) -> dict:
+    """The report's data as it stands now, with the changes since the last adopted year."""
+    data = selectors.annual_report_data(plan=plan, year=year)
+    previous = (
+        plan.years.filter(year__lt=year, snapshot__isnull=False)
+        .defer("report_pdf")
+        .order_by("-year")
+        .first()
     )
-    return context
+    data["previous_year"] = previous.year if previous else None
+    data["year_changes"] = (
+        snapshot_diff(previous.snapshot, plan_snapshot(plan=plan)) if previous else None
+    )
+    return data
+
+
+def report_context(*, plan: Plan, year: int) -> dict:
+    """The context of the report's page or PDF: the frozen data of an adopted year, or the
+    live data of a draft (marked as such)."""
+    plan_year = (
+        plan.years.filter(year=year).defer("report_pdf").prefetch_related("steps__by").first()
+    )
+    frozen = (plan_year.snapshot or {}).get("report") if plan_year else None
+    if frozen is not None:
+        return _context(frozen, plan_year=plan_year, steps=list(plan_year.steps.all()))
+    steps = list(plan_year.steps.all()) if plan_year else []
+    return _context(report_data(plan=plan, year=year), plan_year=plan_year, steps=steps)
+
+
+def _context(data: dict, *, plan_year: PlanYear | None, steps: list, adopting=None) -> dict:
+    """Template context from the report's plain data. `adopting` (by, when) renders the
+    report as it is being adopted: state and approval as they will be."""
+    efforts = [_effort(row) for row in data["efforts"]]
+    by_code = {effort["code"]: effort for effort in efforts}
+    chapters = []
+    for spearhead in data["spearheads"]:
+        own = [e for e in efforts if e["spearhead"] == spearhead["number"]]
+        chapters.append(
+            {
+                "spearhead": spearhead,
+                "goals": [
+                    {"goal": goal, "efforts": [by_code[code] for code in goal["efforts"]]}
+                    for goal in spearhead["goals"]
+                ],
+                "efforts": own,
+                **{key: [e for e in own if e["change"] == key] for key in _CHANGES},
+            }
+        )
+    counted = dict.fromkeys(Effort.Status, 0)
+    for effort in efforts:
+        counted[effort["status"]] += 1
+    taken = {}
+    for step in steps:  # in order: a later step overrides a returned one
+        taken[step.to_state] = (step.taken, _name(step.by))
+    state = plan_year.state if plan_year else PlanYear.State.CONCEPT
+    if adopting is not None:
+        state = PlanYear.State.ADOPTED
+        taken[state] = (adopting[1], _name(adopting[0]))
+    frozen = state in (PlanYear.State.ADOPTED, PlanYear.State.SENT_TO_COUNCIL)
+    return {
+        "plan": data["plan"],
+        "year": data["year"],
+        "is_draft": not frozen,
+        "generated": (
+            timezone.localdate(taken[PlanYear.State.ADOPTED][0])
+            if frozen and PlanYear.State.ADOPTED in taken
+            else timezone.localdate()
+        ),
+        "plan_year": plan_year,
+        "state_label": PlanYear.State(state).label,
+        "efforts": efforts,
+        "chapters": chapters,
+        "totals": [
+            {"status": status, "label": status.label, "count": count}
+            for status, count in counted.items()
+        ],
+        "effort_count": len(efforts),
+        "priorities": [e for e in efforts if e["is_priority"]],
+        "status_chart": charts.status_bars(
+            title=gettext("Efforts per spearhead and status"),
+            categories=[f"{s['number']}. {localized_text(s, 'name')}" for s in data["spearheads"]],
+            counts=[
+                {
+                    status: sum(1 for e in chapter["efforts"] if e["status"] == status)
+                    for status in Effort.Status
+                }
+                for chapter in chapters
+            ],
+        ),
+        "monitor": selectors.monitor_charts_from(data["monitor"]),
+        # efforts, goals and notes are written in Dutch: mark them when the report is not
+        "content_lang": mark_safe(' lang="nl"') if translation.get_language() != "nl" else "",
+        "approval": [
+            {
+                "label": label,
+                "date": taken[state][0] if state in taken else None,
+                "by": taken[state][1] if state in taken else "",
+            }
+            for state, label in APPROVAL_STEPS
+        ],
+        "previous_year": data["previous_year"],
+        "year_changes": data["year_changes"],
+    }
+
+
+_CHANGES = ("started", "finished", "stopped")
+
+
+def _effort(row: dict) -> dict:
+    note_date = row["note_date"]
+    return {**row, "note_date": date.fromisoformat(note_date) if note_date else None}
 
 
 def _name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def plan_year_report_pdf(*, plan_year: PlanYear) -> bytes:
-    """The report as it is adopted (called by the adopting transition, in its transaction)."""
-    return annual_report_pdf(year=plan_year.year)
+def _report_pdf(context: dict, *, language: str) -> bytes:
+    css = open(finders.find("css/report.css"), encoding="utf-8").read()  # noqa: SIM115
+    html = render_to_string(
+        "reporting/annual_report_print.html",
+        {**context, "report_css": css, "LANGUAGE_CODE": language},
+    )
+    return render_pdf(html=html)
+
+
+def plan_year_freeze(*, plan_year: PlanYear, by, when: datetime) -> tuple[dict, bytes]:
+    """What adopting `plan_year` stores: the plan and the report's data read in one
+    consistent snapshot, and the report PDF rendered from exactly that data (Dutch). Reads
+    only; the caller stores both under the year's own lock."""
+    with consistent_reads():
+        snapshot = plan_snapshot(plan=plan_year.plan)
+        snapshot["report"] = report_data(plan=plan_year.plan, year=plan_year.year)
+        steps = list(plan_year.steps.select_related("by"))
+    with translation.override("nl"):
+        context = _context(
+            snapshot["report"], plan_year=plan_year, steps=steps, adopting=(by, when)
+        )
+        pdf = _report_pdf(context, language="nl")
+    return snapshot, pdf
 
 
 def annual_report_pdf(*, year: int, language: str = "nl") -> bytes:
     with translation.override(language):
         plan = report_plan(year)
-        context = report_context(plan=plan, year=year)
-        css = open(finders.find("css/report.css"), encoding="utf-8").read()  # noqa: SIM115
-        html = render_to_string(
-            "reporting/annual_report_print.html",
-            {**context, "report_css": css, "LANGUAGE_CODE": language},
-        )
-    return render_pdf(html=html)
+        return _report_pdf(report_context(plan=plan, year=year), language=language)
 
 
 def evaluation_context(*, plan: Plan) -> dict:

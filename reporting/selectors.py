@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -15,145 +16,169 @@ from plan.models import Effort, Goal, IndicatorValue, Plan, ProgressUpdate
 from . import charts
 
 
-@dataclass
-class GoalRow:
-    goal: Goal
-    efforts: list = field(default_factory=list)
+def annual_report_data(*, plan: Plan, year: int) -> dict:
+    """Everything the annual report for `year` shows, as plain data (JSON): adoption freezes
+    exactly this, and a draft year's preview shows it live. Six queries, whatever the size.
+
+    The changes of the year (started, completed, stopped) come from the efforts' status
+    history, so they agree with what the effort pages show."""
+    efforts = list(
+        Effort.objects.filter(spearhead__plan=plan)
+        .select_related("spearhead", "team")
+        .prefetch_related(Prefetch("goals", queryset=Goal.objects.select_related("spearhead")))
+        .order_by("spearhead__number", "number")
+    )
+    notes = _latest_notes(plan=plan, year=year)
+    changes = _status_changes(plan=plan, year=year)
+    goals = list(
+        Goal.objects.filter(spearhead__plan=plan)
+        .select_related("spearhead")
+        .order_by("spearhead__number", "number")
+    )
+    contributing: dict[int, list[str]] = defaultdict(list)
+    rows = []
+    for effort in efforts:
+        note, note_date = notes.get(effort.pk, (effort.note, None))
+        rows.append(
+            {
+                "code": effort.code,
+                "spearhead": effort.spearhead.number,
+                "title": effort.title,
+                "title_en": effort.title_en,
+                "team": effort.team.name,
+                "status": effort.status,
+                "progress": effort.progress,
+                "is_priority": effort.is_priority,
+                "note": note,
+                "note_date": note_date.isoformat() if note_date else None,
+                "goals": [goal.code for goal in effort.goals.all()],
+                "change": changes.get(effort.pk),
+            }
+        )
+        for goal in effort.goals.all():
+            contributing[goal.pk].append(effort.code)
+    goals_of: dict[int, list[dict]] = defaultdict(list)
+    for goal in goals:
+        goals_of[goal.spearhead_id].append(
+            {
+                "code": goal.code,
+                "text": goal.text,
+                "text_en": goal.text_en,
+                "efforts": contributing[goal.pk],
+            }
+        )
+    spearheads = [
+        {
+            "number": spearhead.number,
+            "name": spearhead.name,
+            "name_en": spearhead.name_en,
+            "ambition": spearhead.ambition,
+            "ambition_en": spearhead.ambition_en,
+            "goals": goals_of[spearhead.pk],
+        }
+        for spearhead in plan.spearheads.order_by("number")
+    ]
+    return {
+        "year": year,
+        "plan": {
+            "title": plan.title,
+            "title_en": plan.title_en,
+            "ambition": plan.ambition,
+            "ambition_en": plan.ambition_en,
+            "start_year": plan.start_year,
+            "end_year": plan.end_year,
+        },
+        "spearheads": spearheads,
+        "efforts": rows,
+        "monitor": monitor_values(up_to=year),
+    }
 
 
-@dataclass
-class Chapter:
-    spearhead: object
-    goals: list[GoalRow]
-    efforts: list
-    started: list
-    finished: list
-    stopped: list
-
-
-def _latest_notes(*, plan: Plan, year: int) -> dict[int, ProgressUpdate]:
-    """Per effort its latest progress update of a round held in `year` or before."""
+def _latest_notes(*, plan: Plan, year: int) -> dict[int, tuple]:
+    """Per effort the note and meeting date of its latest update of a round held in `year`
+    or before."""
     updates = (
         ProgressUpdate.objects.filter(
             effort__spearhead__plan=plan, steering_round__meeting_date__year__lte=year
         )
-        .select_related("steering_round")
         .order_by("effort_id", "-steering_round__meeting_date")
+        .values_list("effort_id", "note", "steering_round__meeting_date")
     )
-    latest: dict[int, ProgressUpdate] = {}
-    for update in updates:
-        latest.setdefault(update.effort_id, update)
+    latest: dict[int, tuple] = {}
+    for effort_id, note, meeting_date in updates:
+        latest.setdefault(effort_id, (note, meeting_date))
     return latest
 
 
-def _ended_in(*, plan: Plan, year: int) -> dict[int, str]:
-    """Efforts whose current status is done or stopped and that reached it in `year`, from the
-    history (or, for an effort without such history, its end date)."""
-    ended = {Effort.Status.DONE, Effort.Status.STOPPED}
-    history = Effort.history.model.objects.filter(
-        spearhead__plan=plan, history_date__year=year, status__in=ended
-    ).values_list("id", "status")
-    return dict(history)
-
-
-def annual_report(*, plan: Plan, year: int) -> dict:
-    """Everything the annual report shows for `year`. A fixed number of queries."""
-    efforts = list(
-        Effort.objects.filter(spearhead__plan=plan)
-        .select_related("spearhead", "team", "lead")
-        .prefetch_related(
-            Prefetch("goals", queryset=Goal.objects.select_related("spearhead")),
-            "target_groups",
-        )
-        .order_by("spearhead__number", "number")
+def _status_changes(*, plan: Plan, year: int) -> dict[int, str]:
+    """Per effort what its status history says happened in `year`, the last change winning:
+    "started" (out of Not started), "finished" or "stopped". An effort created in the year
+    with a running status counts as started."""
+    records = (
+        Effort.history.model.objects.filter(spearhead__plan=plan, history_date__year__lte=year)
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "history_date", "status")
     )
-    notes = _latest_notes(plan=plan, year=year)
-    ended = _ended_in(plan=plan, year=year)
-    for effort in efforts:
-        update = notes.get(effort.pk)
-        effort.report_note = update.note if update else effort.note
-        effort.report_note_date = update.steering_round.meeting_date if update else None
-
-    spearheads = list(plan.spearheads.order_by("number"))
-    goals = list(Goal.objects.filter(spearhead__plan=plan).select_related("spearhead"))
-    goal_rows = {goal.pk: GoalRow(goal) for goal in goals}
-    for effort in efforts:
-        for goal in effort.goals.all():
-            goal_rows[goal.pk].efforts.append(effort)
-    by_spearhead = defaultdict(list)
-    for effort in efforts:
-        by_spearhead[effort.spearhead_id].append(effort)
-
-    chapters = []
-    for spearhead in spearheads:
-        own = by_spearhead[spearhead.pk]
-        chapters.append(
-            Chapter(
-                spearhead=spearhead,
-                goals=[goal_rows[g.pk] for g in goals if g.spearhead_id == spearhead.pk],
-                efforts=own,
-                started=[e for e in own if e.start and e.start.year == year],
-                finished=[
-                    e
-                    for e in own
-                    if e.status == Effort.Status.DONE
-                    and (ended.get(e.pk) == e.status or (e.end and e.end.year == year))
-                ],
-                stopped=[e for e in own if e.status == Effort.Status.STOPPED and ended.get(e.pk)],
-            )
-        )
-
-    totals = dict.fromkeys(Effort.Status, 0)
-    for effort in efforts:
-        totals[effort.status] += 1
-    status_chart = charts.status_bars(
-        title=gettext("Efforts per spearhead and status"),
-        categories=[f"{s.number}. {localized_text(s, 'name')}" for s in spearheads],
-        counts=[
-            {status: sum(1 for e in by_spearhead[s.pk] if e.status == status) for status in totals}
-            for s in spearheads
-        ],
-    )
-    return {
-        "plan": plan,
-        "year": year,
-        "efforts": efforts,
-        "chapters": chapters,
-        "totals": [
-            {"status": status, "label": status.label, "count": count}
-            for status, count in totals.items()
-        ],
-        "effort_count": len(efforts),
-        "priorities": [e for e in efforts if e.is_priority],
-        "status_chart": status_chart,
-        "monitor": monitor_charts(up_to=year),
-    }
+    previous: dict[int, str] = {}
+    changes: dict[int, str] = {}
+    for effort_id, when, status in records:
+        before = previous.get(effort_id)
+        previous[effort_id] = status
+        if when.year != year or status == before:
+            continue
+        if status == Effort.Status.DONE:
+            changes[effort_id] = "finished"
+        elif status == Effort.Status.STOPPED:
+            changes[effort_id] = "stopped"
+        elif status != Effort.Status.NOT_STARTED and before in (None, Effort.Status.NOT_STARTED):
+            changes[effort_id] = "started"
+    return changes
 
 
-def monitor_charts(*, up_to: int | None = None) -> list[charts.Chart]:
-    """Charts of the Monitor Internationalisering with values up to a year: one per indicator
-    measured in several years; indicators measured once are grouped per year and unit (such
-    as residents per nationality in 2020). One query."""
+def monitor_values(*, up_to: int | None = None) -> list[dict]:
+    """The Monitor's values (up to a year) as plain data, by indicator and year. One query."""
     values = IndicatorValue.objects.select_related("indicator").order_by("indicator__name", "year")
     if up_to is not None:
         values = values.filter(year__lte=up_to)
+    return [
+        {
+            "indicator": value.indicator.name,
+            "year": value.year,
+            "value": str(value.value),
+            "unit": value.unit,
+            "source": value.source,
+        }
+        for value in values
+    ]
+
+
+def monitor_charts(*, up_to: int | None = None) -> list[charts.Chart]:
+    """Charts of the Monitor Internationalisering with values up to a year. One query."""
+    return monitor_charts_from(monitor_values(up_to=up_to))
+
+
+def monitor_charts_from(values: list[dict]) -> list[charts.Chart]:
+    """One chart per indicator measured in several years; indicators measured once are
+    grouped per year and unit (such as residents per nationality in 2020)."""
     by_indicator: dict[str, list] = defaultdict(list)
     for value in values:
-        by_indicator[value.indicator.name].append(value)
+        by_indicator[value["indicator"]].append(value)
     result, single = [], defaultdict(list)
     for name, points in by_indicator.items():
         if len(points) == 1:
             point = points[0]
-            single[(point.year, point.unit)].append((name, point.value, point.source))
+            single[(point["year"], point["unit"])].append(
+                (name, Decimal(point["value"]), point["source"])
+            )
             continue
-        unit = points[0].unit
+        unit = points[0]["unit"]
         result.append(
             charts.yearly_values(
                 title=name,
                 unit=unit,
-                points=[(p.year, p.value) for p in points],
+                points=[(p["year"], Decimal(p["value"])) for p in points],
                 value_label=unit or gettext("value"),
-                source=_sources(p.source for p in points),
+                source=_sources(p["source"] for p in points),
             )
         )
     for (year, unit), items in sorted(single.items()):

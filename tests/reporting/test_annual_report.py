@@ -104,8 +104,8 @@ class ReportViewsTestCase(BaseTestCase):
         self.other_effort.goals.clear()
         self.client.force_login(self.wethouder)
         r = self.client.get(reverse("reporting:annual-report", args=[2022]))
-        chapter = next(c for c in r.context["chapters"] if c.spearhead == self.integration)
-        self.assertEqual(chapter.efforts, [self.other_effort])
+        chapter = next(c for c in r.context["chapters"] if c["spearhead"]["number"] == 1)
+        self.assertEqual([e["code"] for e in chapter["efforts"]], [self.other_effort.code])
         self.assertContains(r, "Huurteam voor internationals")
 
     def test_a_year_outside_the_plan_is_not_found(self):
@@ -155,13 +155,13 @@ class ReportViewsTestCase(BaseTestCase):
         IndicatorValue.objects.create(
             indicator=self.make_indicator(), year=2021, value=12, unit="%"
         )
-        # session, user, plan, efforts (+goals, +target groups), updates, history,
-        # spearheads, goals, monitor values with their indicators, the plan year (and its
-        # steps when it exists), the previous adopted year
-        with self.assertNumQueries(13):
+        # session, user, plan, the plan year (and its steps when it exists), efforts
+        # (+goals), updates, history, goals, spearheads, monitor values with their
+        # indicators, the previous adopted year
+        with self.assertNumQueries(12):
             self.client.get(url)
         self.add_efforts(20)
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(12):
             self.client.get(url)
 
     def make_indicator(self):

@@ -1,0 +1,76 @@
+"""What the council sees is what was adopted: the adopted year's page, its PDF, the year
+comparison and the report's changes of the year agree with each other and with the history."""
+
+from datetime import datetime
+from unittest import mock
+
+from django.urls import reverse
+from django.utils import timezone
+
+from plan.models import Effort
+from tests.plan.test_plan_years import PlanYearTestCase
+from tests.reporting.test_annual_report import pdf_text
+
+
+class AdoptedReportTestCase(PlanYearTestCase):
+    def report_page(self, year=2022):
+        self.client.force_login(self.reader)
+        return self.client.get(reverse("reporting:annual-report", args=[year]))
+
+    def test_the_adopted_years_page_shows_what_was_adopted_like_its_pdf(self):
+        self.advance_to("adopted")
+        self.effort.set_status(Effort.Status.DELAYED, by=self.bob)  # after adoption
+
+        page = self.report_page()
+        pdf = pdf_text(self.client.get(reverse("reporting:annual-report-pdf", args=[2022])).content)
+        body = page.content.decode().split('id="spearhead-3"')[1]
+        self.assertIn("Loopt volgens planning", body)
+        self.assertNotIn("Vertraagd", body)
+        self.assertIn("Loopt volgens planning", pdf)
+        self.assertNotContains(page, "Concept.")  # adopted: no draft notice
+        self.assertContains(page, "Vastgesteld door de wethouder")
+
+    def test_a_draft_years_page_is_marked_as_a_live_draft(self):
+        page = self.report_page()
+        self.assertContains(page, "Concept.")
+        self.assertContains(page, "Het is niet vastgesteld")
+
+    def test_a_status_change_appears_in_the_comparison(self):
+        self.advance_to("adopted")
+        from plan.services import plan_year_start_next
+
+        plan_year_start_next(plan=self.plan, by=self.bob)
+        self.effort.set_status(Effort.Status.DELAYED, by=self.bob)
+        self.client.force_login(self.reader)
+        r = self.client.get(reverse("plan:year-compare", args=[2022, 2023]))
+        self.assertEqual(
+            [(e["code"], e["was"], e["status"]) for e in r.context["diff"]["status"]],
+            [("3.1", "on_track", "delayed")],
+        )
+        self.assertContains(r, "1 wijziging.")
+        self.assertContains(
+            r, "3.1 Doorontwikkeling Expat Centre (Loopt volgens planning → Vertraagd)"
+        )
+
+
+class ChangesOfTheYearTestCase(PlanYearTestCase):
+    """The report's "Changes in <year>" follow the status history, not planned dates."""
+
+    def at(self, when):
+        return mock.patch("django.utils.timezone.now", return_value=when)
+
+    def test_started_completed_and_stopped_follow_the_history(self):
+        in_2022 = timezone.make_aware(datetime(2022, 6, 1, 12))
+        # planned to start in 2022, but still not started: not "started"
+        self.other_effort.start = in_2022.date()
+        self.other_effort.save()
+        self.other_effort.set_status(Effort.Status.NOT_STARTED, by=self.bob)
+        with self.at(in_2022):
+            self.effort.set_status(Effort.Status.DONE, by=self.bob)
+
+        self.client.force_login(self.reader)
+        r = self.client.get(reverse("reporting:annual-report", args=[2022]))
+        chapters = {c["spearhead"]["number"]: c for c in r.context["chapters"]}
+        self.assertEqual([e["code"] for e in chapters[3]["finished"]], ["3.1"])
+        self.assertEqual(chapters[1]["started"], [])
+        self.assertContains(r, "In 2022 is bij dit speerpunt geen inspanning gestart")
