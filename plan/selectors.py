@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
@@ -240,25 +240,45 @@ def effort_changes_since(*, effort: Effort, version: int) -> list[dict]:
 
 
 def round_completeness(*, steering_round: SteeringRound) -> dict:
-    """Per team, per effort in the round: its update or None, with counts. Two queries."""
-    efforts = steering_round.efforts.select_related("spearhead", "team", "lead").order_by(
-        "team__name", "spearhead__number", "number"
+    """Per team of the round: updates submitted and missing, counted in SQL. One query."""
+    submitted = Exists(
+        ProgressUpdate.objects.filter(effort=OuterRef("pk"), steering_round=steering_round)
     )
-    updates = {
-        update.effort_id: update for update in steering_round.updates.select_related("author")
+    rows = (
+        steering_round.efforts.order_by()
+        .annotate(has_update=submitted)
+        .values("team_id", "team__name")
+        .annotate(total=Count("pk"), submitted=Count("pk", filter=Q(has_update=True)))
+        .order_by("team__name")
+    )
+    teams = [
+        {
+            "team": Team(pk=row["team_id"], name=row["team__name"]),
+            "submitted": row["submitted"],
+            "missing": row["total"] - row["submitted"],
+        }
+        for row in rows
+    ]
+    submitted_count = sum(team["submitted"] for team in teams)
+    missing_count = sum(team["missing"] for team in teams)
+    return {
+        "teams": teams,
+        "submitted": submitted_count,
+        "missing": missing_count,
+        "total": submitted_count + missing_count,
     }
-    teams: dict[int, dict] = {}
-    for effort in efforts:
-        team = teams.setdefault(
-            effort.team_id, {"team": effort.team, "rows": [], "submitted": 0, "missing": 0}
-        )
-        update = updates.get(effort.pk)
-        team["rows"].append({"effort": effort, "update": update})
-        team["submitted" if update else "missing"] += 1
-    rows = list(teams.values())
-    submitted = sum(team["submitted"] for team in rows)
-    missing = sum(team["missing"] for team in rows)
-    return {"teams": rows, "submitted": submitted, "missing": missing, "total": submitted + missing}
+
+
+def round_missing_efforts(*, steering_round: SteeringRound, team_id: int | None = None):
+    """The round's efforts without an update, by team and code (a QuerySet to paginate)."""
+    efforts = steering_round.efforts.exclude(
+        Exists(ProgressUpdate.objects.filter(effort=OuterRef("pk"), steering_round=steering_round))
+    )
+    if team_id is not None:
+        efforts = efforts.filter(team_id=team_id)
+    return efforts.select_related("spearhead", "team", "lead").order_by(
+        "team__name", "team_id", "spearhead__number", "number"
+    )
 
 
 def round_missing_by_contact(*, steering_round: SteeringRound) -> list[tuple]:

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from ..forms import SteeringRoundForm, SteeringRoundMeetingForm
 from ..models import SteeringRound
 
 manage_rounds = permission_required("plan.change_steeringround", raise_exception=True)
+MISSING_PER_PAGE = 50
 
 
 def my_efforts(request):
@@ -82,12 +84,23 @@ def round_minutes(request, pk):
 
 @manage_rounds
 def round_completeness(request, pk):
+    """Per team what is submitted and missing; the missing efforts a page at a time,
+    narrowed to one team on request."""
     steering_round = get_object_or_404(SteeringRound, pk=pk)
-    context = {
-        "round": steering_round,
-        **selectors.round_completeness(steering_round=steering_round),
-    }
+    counts = selectors.round_completeness(steering_round=steering_round)
+    team_id = _int_or_none(request.GET.get("team"))
+    missing = selectors.round_missing_efforts(steering_round=steering_round, team_id=team_id)
+    page = Paginator(missing, MISSING_PER_PAGE).get_page(request.GET.get("page"))
+    chosen = next((row["team"] for row in counts["teams"] if row["team"].pk == team_id), None)
+    context = {"round": steering_round, "page": page, "team": chosen, **counts}
     return render(request, "plan/round_completeness.html", context)
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @manage_rounds

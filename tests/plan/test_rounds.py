@@ -133,16 +133,22 @@ class RoundCycleTestCase(RoundTestCase):
     def test_completeness_runs_the_same_queries_for_more_efforts(self):
         self.client.force_login(self.bob)
         url = reverse("plan:round-completeness", args=[self.round.pk])
-        # session, user, permissions (2), round, efforts with team and
-        # lead, updates
-        with self.assertNumQueries(7):
+        # session, user, permissions (2), round, counts per team, then the missing efforts
+        # a page at a time: their count and the page with team, spearhead and lead
+        with self.assertNumQueries(8):
             self.client.get(url)
         self.add_efforts(10)
         self.round.efforts.set(Effort.objects.all())
         for effort in Effort.objects.all()[:6]:
             submit(effort, self.round, self.charlie)
-        with self.assertNumQueries(7):
-            self.client.get(url)
+        with self.assertNumQueries(8):
+            r = self.client.get(url)
+        self.assertEqual((r.context["submitted"], r.context["missing"]), (6, 6))
+        self.assertEqual(len(r.context["page"].object_list), 6)
+        wonen = next(t["team"] for t in r.context["teams"] if t["team"].name == "Wonen")
+        r = self.client.get(url, {"team": wonen.pk})
+        self.assertEqual({e.team_id for e in r.context["page"].object_list}, {wonen.pk})
+        self.assertContains(r, "Nog te doen voor Wonen")
 
 
 class MyEffortsTestCase(RoundTestCase):
