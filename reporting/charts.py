@@ -92,20 +92,20 @@ def wrap(text: str, width: float, size: float = FONT_SIZE) -> list[str]:
 
 
 def nice_ticks(maximum: float, *, integer: bool = False, most: int = 5) -> list[tuple]:
-    """Axis ticks from 0 to just past `maximum`, in steps of 1, 2 or 5 times a power of ten:
-    at most `most` steps. Each tick is (value, label in the active language)."""
+    """Axis ticks from 0 to just past `maximum`, in steps of 1, 2, 2.5 or 5 times a power of
+    ten (whole steps if `integer`): at most `most` steps. Each tick is (value, label in the
+    active language)."""
     maximum = max(maximum, 0)
     if maximum == 0:
         return [(0, "0"), (1, "1")]
     exponent = math.floor(math.log10(maximum / most))
-    step = next(
-        factor * 10**exponent
-        for factor in (1, 2, 5, 10)
-        if maximum / (factor * 10**exponent) <= most
-    )
+    steps = [factor * 10**exponent for factor in (1, 2, 2.5, 5, 10, 20)]
     if integer:
-        step = max(step, 1)
-    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+        steps = [step for step in steps if step >= 1 and step == int(step)] or [1]
+    step = next((step for step in steps if maximum / step <= most), steps[-1])
+    decimals = 0
+    while abs(round(step, decimals) - step) > 1e-9:
+        decimals += 1
     count = math.ceil(maximum / step - 1e-9)
     return [
         (value, number_format(value, decimal_pos=decimals, force_grouping=True))
@@ -168,7 +168,13 @@ def _horizontal_rows(wrapped: list[list[str]], *, top: float, label_right: float
     return rows
 
 
-def _x_axis(ticks: list[tuple], *, left: float, plot_width: float, top: float, bottom: float):
+def _x_axis(maximum: float, *, integer: bool, left: float, plot_width: float, top, bottom):
+    """Ticks along the bottom: as many as fit with their labels apart, and the scale."""
+    for most in range(5, 0, -1):
+        ticks = nice_ticks(maximum, integer=integer, most=most)
+        widest = max(text_width(text) for _value, text in ticks)
+        if widest + 16 <= plot_width / (len(ticks) - 1):
+            break
     scale = plot_width / ticks[-1][0]
     return scale, [
         {
@@ -195,8 +201,14 @@ def status_bars(*, title: str, categories: list[str], counts: list[dict[str, int
     rows = _horizontal_rows(wrapped, top=top, label_right=_r(left - 6))
     bottom = rows[-1]["y"] + rows[-1]["band"] if rows else top + 28
     totals = [sum(c.get(s, 0) for s in statuses) for c in counts]
-    ticks = nice_ticks(max(totals, default=0), integer=True)
-    scale, axis = _x_axis(ticks, left=left, plot_width=plot_width, top=top, bottom=bottom)
+    scale, axis = _x_axis(
+        max(totals, default=0),
+        integer=True,
+        left=left,
+        plot_width=plot_width,
+        top=top,
+        bottom=bottom,
+    )
     for row, category_counts in zip(rows, counts, strict=True):
         x, bar = left, 18
         row["segments"] = []
@@ -349,8 +361,14 @@ def category_values(
     top = 6
     rows = _horizontal_rows(wrapped, top=top, label_right=_r(left - 6))
     bottom = rows[-1]["y"] + rows[-1]["band"] if rows else top + 28
-    ticks = nice_ticks(max(values, default=0))
-    scale, axis = _x_axis(ticks, left=left, plot_width=plot_width, top=top, bottom=bottom)
+    scale, axis = _x_axis(
+        max(values, default=0),
+        integer=False,
+        left=left,
+        plot_width=plot_width,
+        top=top,
+        bottom=bottom,
+    )
     for row, value, text in zip(rows, values, shown, strict=True):
         width = max(value, 0) * scale
         row["bar"] = {

@@ -139,6 +139,10 @@ class ChartMarkupTestCase(SimpleTestCase):
                 ["0,0", "0,2", "0,4", "0,6", "0,8", "1,0"],
             )
             self.assertEqual(
+                [text for _value, text in charts.nice_ticks(7068, most=3)],
+                ["0", "2.500", "5.000", "7.500"],
+            )
+            self.assertEqual(
                 [text for _value, text in charts.nice_ticks(3, integer=True)],
                 ["0", "1", "2", "3"],
             )
