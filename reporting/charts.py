@@ -92,14 +92,15 @@ def wrap(text: str, width: float, size: float = FONT_SIZE) -> list[str]:
 
 
 def nice_ticks(maximum: float, *, integer: bool = False, most: int = 5) -> list[tuple]:
-    """Axis ticks from 0 to just past `maximum`, in steps of 1, 2, 2.5 or 5 times a power of
-    ten (whole steps if `integer`): at most `most` steps. Each tick is (value, label in the
-    active language)."""
+    """Axis ticks from 0 to just past `maximum`, in steps of 1, 2 or 5 times a power of ten,
+    or 2.5 times from 25 up (whole steps if `integer`): at most `most` steps. Each tick is
+    (value, label in the active language)."""
     maximum = max(maximum, 0)
     if maximum == 0:
         return [(0, "0"), (1, "1")]
     exponent = math.floor(math.log10(maximum / most))
-    steps = [factor * 10**exponent for factor in (1, 2, 2.5, 5, 10, 20)]
+    factors = (1, 2, 2.5, 5, 10, 20) if exponent >= 1 else (1, 2, 5, 10, 20)  # 250, not 2,5
+    steps = [factor * 10**exponent for factor in factors]
     if integer:
         steps = [step for step in steps if step >= 1 and step == int(step)] or [1]
     step = next((step for step in steps if maximum / step <= most), steps[-1])

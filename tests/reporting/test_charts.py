@@ -143,6 +143,9 @@ class ChartMarkupTestCase(SimpleTestCase):
                 ["0", "2.500", "5.000", "7.500"],
             )
             self.assertEqual(
+                [text for _value, text in charts.nice_ticks(12.05)], ["0", "5", "10", "15"]
+            )
+            self.assertEqual(
                 [text for _value, text in charts.nice_ticks(3, integer=True)],
                 ["0", "1", "2", "3"],
             )
