@@ -1,30 +1,26 @@
-"""SVG charts drawn with matplotlib, shared by the annual report and the dashboard.
+"""SVG bar charts shared by the annual report, the evaluation and the dashboard.
 
-Every function returns a `Chart`: the SVG markup (text kept as text, so it scales and can be
-searched) plus the numbers behind it as a table, which pages show as the chart's text
-alternative.
+Python computes the geometry (bar positions, axis ticks, where labels go); a Django template
+per chart type (`templates/reporting/charts/`) writes the SVG. Text from the data goes
+through the template's autoescaping and nothing parses it as markup, so an indicator named
+`$\\frac{a}$` or `<b>` shows as written. Text stays text, so it scales, prints crisply and can
+be searched.
+
+Every function returns a `Chart`: the SVG plus the numbers behind it as a table, which pages
+show as the chart's text alternative. A chart takes about a millisecond, so nothing is cached.
 """
 
 import base64
-import functools
 import hashlib
-import io
+import math
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import matplotlib
+from django.template.loader import render_to_string
+from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
-matplotlib.use("svg")  # no display here; the SVG backend needs nothing else
-
-from django.core.cache import cache  # noqa: E402
-from django.utils import translation  # noqa: E402
-from django.utils.formats import number_format  # noqa: E402
-from django.utils.safestring import mark_safe  # noqa: E402
-from matplotlib import pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
-
-from plan.models import Effort  # noqa: E402
+from plan.models import Effort
 
 # Colours per status, distinguishable for colour-blind readers and printable in grey;
 # charts also label their segments, so colour is never the only carrier of meaning.
@@ -38,11 +34,22 @@ STATUS_COLOURS = {
 }
 DARK_TEXT = {Effort.Status.NOT_STARTED, Effort.Status.AT_RISK}
 LINE_COLOUR = "#a4121c"
-FONT = ["DejaVu Sans", "Liberation Sans", "sans-serif"]
-CACHE_SECONDS = 24 * 60 * 60
-# Drawings made by an older version of this module are never reused (a shared cache survives
-# deploys).
-CODE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+
+WIDTH = 420  # user units = CSS pixels at natural size; 9 pt text when printed 11 cm wide
+FONT_SIZE = 12  # category labels, ticks, legend
+VALUE_SIZE = 11  # numbers on the bars
+LINE_HEIGHT = 14
+LABEL_SHARE = 0.42  # the most of the width that category labels may take
+MAX_LINES = 3  # a longer label is cut with "…" (the table below the chart has it in full)
+
+# Advance widths of DejaVu Sans (the PDF's and most Linux browsers' sans-serif) in em, for
+# placing labels; other sans-serif fonts are narrower, so labels still fit.
+_NARROW = dict.fromkeys("ijl.,:;!'|", 0.28) | dict.fromkeys(" ()[]/-", 0.36) | {"f": 0.35}
+_NARROW |= {"t": 0.39, "r": 0.41, "I": 0.3, "J": 0.3, "s": 0.52, "c": 0.55, "z": 0.53}
+_WIDE = dict.fromkeys("mwMW", 0.95) | dict.fromkeys("ABCDGHKNOQRUVXY&", 0.74) | {"%": 0.95}
+_GLYPHS = _NARROW | _WIDE
+DIGIT_EM = 0.636
+DEFAULT_EM = 0.62
 
 
 @dataclass
@@ -56,105 +63,55 @@ class Chart:
 
     def __post_init__(self):
         # base64 holds no character HTML would escape; marked safe, templates skip escaping
-        # its 100 kB instead of scanning it on every page view
+        # it instead of scanning it on every page view
         encoded = base64.b64encode(self.svg.encode()).decode()
         self.data_uri = mark_safe(f"data:image/svg+xml;base64,{encoded}")  # noqa: S308
 
 
-def cached(function):
-    """Charts are pure functions of their data: keep each drawing in the cache, keyed on the
-    data and the language (labels are translated), so a page draws only what changed."""
-
-    @functools.wraps(function)
-    def wrapper(**kwargs):
-        data = repr((function.__name__, translation.get_language(), sorted(kwargs.items())))
-        key = f"chart:{CODE_VERSION}:" + hashlib.sha256(data.encode()).hexdigest()
-        chart = cache.get(key)
-        if chart is None:
-            chart = function(**kwargs)
-            cache.set(key, chart, CACHE_SECONDS)
-        return chart
-
-    return wrapper
+def text_width(text: str, size: float = FONT_SIZE) -> float:
+    """Approximate width of a text in DejaVu Sans at a font size."""
+    em = sum(DIGIT_EM if c.isdigit() else _GLYPHS.get(c, DEFAULT_EM) for c in text)
+    return em * size
 
 
-def _render(figure: Figure) -> str:
-    buffer = io.StringIO()
-    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "leiden"}):
-        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(figure)
-    svg = buffer.getvalue()
-    return svg[svg.index("<svg") :]  # drop the XML declaration and DOCTYPE for inlining
+def wrap(text: str, width: float, size: float = FONT_SIZE) -> list[str]:
+    """Lines of at most `width` (a single long word may exceed it), at most MAX_LINES."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width(f"{lines[-1]} {word}", size) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    if len(lines) > MAX_LINES:
+        lines = [*lines[: MAX_LINES - 1], " ".join(lines[MAX_LINES - 1 :])]
+        last = lines[-1]
+        while len(last) > 1 and text_width(last + "…", size) > width:
+            last = last[:-1]
+        lines[-1] = last.rstrip() + "…"
+    return lines or [""]
 
 
-def _figure(width: float, height: float) -> tuple[Figure, object]:
-    with plt.rc_context({"font.family": FONT, "font.size": 9}):
-        figure, axes = plt.subplots(figsize=(width, height))
-    axes.spines[["top", "right"]].set_visible(False)
-    return figure, axes
-
-
-def _localise(axis) -> None:
-    """Numbers on the value axis as the language writes them (14.500 / 12,5 in Dutch)."""
-    axis.set_major_formatter(FuncFormatter(lambda value, _position: _format_number(value, "")))
-
-
-@cached
-def status_bars(*, title: str, categories: list[str], counts: list[dict[str, int]]) -> Chart:
-    """Horizontal stacked bars: per category (e.g. spearhead) the number of efforts per status.
-
-    `counts[i]` maps status codes to numbers for `categories[i]`.
-    """
-    statuses = [s for s in Effort.Status if any(c.get(s) for c in counts)]
-    figure, axes = _figure(7.0, 0.45 * max(len(categories), 1) + 1.0)
-    positions = list(range(len(categories)))[::-1]
-    lefts = [0] * len(categories)
-    with plt.rc_context({"font.family": FONT, "font.size": 9}):
-        for status in statuses:
-            values = [c.get(status, 0) for c in counts]
-            bars = axes.barh(
-                positions,
-                values,
-                left=lefts,
-                color=STATUS_COLOURS[status],
-                label=str(status.label),
-                edgecolor="white",
-            )
-            labels = [str(v) if v else "" for v in values]
-            text_colour = "black" if status in DARK_TEXT else "white"
-            axes.bar_label(bars, labels=labels, label_type="center", color=text_colour, fontsize=8)
-            lefts = [left + value for left, value in zip(lefts, values, strict=True)]
-        axes.set_yticks(positions, categories)
-        axes.xaxis.get_major_locator().set_params(integer=True)
-        _localise(axes.xaxis)
-        if statuses:
-            axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=3, frameon=False)
-    columns = ["", *[str(s.label) for s in statuses]]
-    rows = [
-        [category, *[c.get(s, 0) for s in statuses]]
-        for category, c in zip(categories, counts, strict=True)
+def nice_ticks(maximum: float, *, integer: bool = False, most: int = 5) -> list[tuple]:
+    """Axis ticks from 0 to just past `maximum`, in steps of 1, 2 or 5 times a power of ten,
+    or 2.5 times from 25 up (whole steps if `integer`): at most `most` steps. Each tick is
+    (value, label in the active language)."""
+    maximum = max(maximum, 0)
+    if maximum == 0:
+        return [(0, "0"), (1, "1")]
+    exponent = math.floor(math.log10(maximum / most))
+    factors = (1, 2, 2.5, 5, 10, 20) if exponent >= 1 else (1, 2, 5, 10, 20)  # 250, not 2,5
+    steps = [factor * 10**exponent for factor in factors]
+    if integer:
+        steps = [step for step in steps if step >= 1 and step == int(step)] or [1]
+    step = next((step for step in steps if maximum / step <= most), steps[-1])
+    decimals = 0
+    while abs(round(step, decimals) - step) > 1e-9:
+        decimals += 1
+    count = math.ceil(maximum / step - 1e-9)
+    return [
+        (value, number_format(value, decimal_pos=decimals, force_grouping=True))
+        for value in (round(index * step, decimals) for index in range(count + 1))
     ]
-    return Chart(title=title, svg=_render(figure), columns=columns, rows=rows)
-
-
-@cached
-def yearly_values(
-    *, title: str, unit: str, points: list[tuple[int, float]], value_label: str, source: str = ""
-) -> Chart:
-    """Bars per year for one indicator of the Monitor Internationalisering."""
-    figure, axes = _figure(4.2, 2.4)
-    years = [str(year) for year, _value in points]
-    values = [float(value) for _year, value in points]
-    with plt.rc_context({"font.family": FONT, "font.size": 9}):
-        bars = axes.bar(years, values, color=LINE_COLOUR, width=0.6)
-        shown = [_format_number(value, unit) for value in values]
-        axes.bar_label(bars, labels=shown, fontsize=8)
-        axes.set_ylim(0, max(values, default=1) * 1.2 or 1)
-        axes.set_ylabel(unit)
-        _localise(axes.yaxis)
-    rows = [[year, _format_number(value, unit)] for year, value in zip(years, values, strict=True)]
-    columns = ["", value_label]
-    return Chart(title=title, svg=_render(figure), columns=columns, rows=rows, source=source)
 
 
 def _format_number(value: float, unit: str) -> str:
@@ -163,22 +120,283 @@ def _format_number(value: float, unit: str) -> str:
     return f"{text}%" if unit == "%" else text
 
 
-@cached
+def _r(value: float) -> float:
+    """Coordinates to a tenth of a pixel keep the SVG short."""
+    return round(value, 1)
+
+
+def _label_lines(labels: list[str]) -> tuple[list[list[str]], float]:
+    """Category labels wrapped to fit beside the bars, and the width they need."""
+    wrapped = [wrap(label, WIDTH * LABEL_SHARE) for label in labels]
+    widest = max((text_width(line) for lines in wrapped for line in lines), default=0)
+    return wrapped, min(widest, WIDTH * LABEL_SHARE)
+
+
+def _svg(template: str, *, title: str, description: str, height: float, **context) -> str:
+    digest = hashlib.sha256(repr((template, title, description)).encode()).hexdigest()[:8]
+    return render_to_string(
+        f"reporting/charts/{template}",
+        {
+            "id": f"chart-{digest}",
+            "title": title,
+            "description": description,
+            "width": WIDTH,
+            "height": math.ceil(height),
+            "font_size": FONT_SIZE,
+            "value_size": VALUE_SIZE,
+            **context,
+        },
+    )
+
+
+def _horizontal_rows(wrapped: list[list[str]], *, top: float, label_right: float) -> list:
+    """Bands from top to bottom, one per category, tall enough for its label's lines."""
+    rows, y = [], top
+    for lines in wrapped:
+        band = max(28, LINE_HEIGHT * len(lines) + 10)
+        first = y + band / 2 - LINE_HEIGHT * (len(lines) - 1) / 2 + FONT_SIZE * 0.35
+        rows.append(
+            {
+                "y": y,
+                "band": band,
+                "label": [
+                    {"x": label_right, "y": _r(first + LINE_HEIGHT * i), "text": line}
+                    for i, line in enumerate(lines)
+                ],
+            }
+        )
+        y += band
+    return rows
+
+
+def _x_axis(maximum: float, *, integer: bool, left: float, plot_width: float, top, bottom):
+    """Ticks along the bottom: as many as fit with their labels apart, and the scale."""
+    for most in range(5, 0, -1):
+        ticks = nice_ticks(maximum, integer=integer, most=most)
+        widest = max(text_width(text) for _value, text in ticks)
+        if widest + 16 <= plot_width / (len(ticks) - 1):
+            break
+    scale = plot_width / ticks[-1][0]
+    return scale, [
+        {
+            "x": _r(left + value * scale),
+            "y1": top,
+            "y2": _r(bottom),
+            "label_y": _r(bottom + FONT_SIZE + 4),
+            "text": text,
+        }
+        for value, text in ticks
+    ]
+
+
+def status_bars(*, title: str, categories: list[str], counts: list[dict[str, int]]) -> Chart:
+    """Horizontal stacked bars: per category (e.g. spearhead) the number of efforts per status.
+
+    `counts[i]` maps status codes to numbers for `categories[i]`.
+    """
+    statuses = [s for s in Effort.Status if any(c.get(s) for c in counts)]
+    wrapped, label_width = _label_lines(categories)
+    left = label_width + 14
+    plot_width = WIDTH - left - 12
+    top = 6
+    rows = _horizontal_rows(wrapped, top=top, label_right=_r(left - 6))
+    bottom = rows[-1]["y"] + rows[-1]["band"] if rows else top + 28
+    totals = [sum(c.get(s, 0) for s in statuses) for c in counts]
+    scale, axis = _x_axis(
+        max(totals, default=0),
+        integer=True,
+        left=left,
+        plot_width=plot_width,
+        top=top,
+        bottom=bottom,
+    )
+    for row, category_counts in zip(rows, counts, strict=True):
+        x, bar = left, 18
+        row["segments"] = []
+        for status in statuses:
+            value = category_counts.get(status, 0)
+            if not value:
+                continue
+            width = value * scale
+            text = _format_number(value, "")
+            row["segments"].append(
+                {
+                    "x": _r(x),
+                    "y": _r(row["y"] + (row["band"] - bar) / 2),
+                    "width": _r(width),
+                    "height": bar,
+                    "colour": STATUS_COLOURS[status],
+                    "text": text if text_width(text, VALUE_SIZE) + 4 <= width else "",
+                    "text_x": _r(x + width / 2),
+                    "text_y": _r(row["y"] + row["band"] / 2 + VALUE_SIZE * 0.35),
+                    "text_colour": "#000000" if status in DARK_TEXT else "#ffffff",
+                }
+            )
+            x += width
+    # The legend flows under the axis, as many entries to a line as fit.
+    legend, x, y = [], 0, bottom + FONT_SIZE + 26
+    for status in statuses:
+        label = str(status.label)
+        entry_width = 16 + text_width(label) + 14
+        if x and x + entry_width > WIDTH:
+            x, y = 0, y + LINE_HEIGHT + 6
+        legend.append(
+            {
+                "x": _r(x),
+                "y": _r(y),
+                "swatch_y": _r(y - 10),
+                "text_x": _r(x + 16),
+                "colour": STATUS_COLOURS[status],
+                "text": label,
+            }
+        )
+        x += entry_width
+    height = (y if legend else bottom + FONT_SIZE) + 8
+    columns = ["", *[str(s.label) for s in statuses]]
+    table = [
+        [category, *[c.get(s, 0) for s in statuses]]
+        for category, c in zip(categories, counts, strict=True)
+    ]
+    description = _describe(
+        gettext("Horizontal bars per category, divided by status."),
+        [
+            (row[0], ", ".join(f"{c} {v}" for c, v in zip(columns[1:], row[1:], strict=True) if v))
+            for row in table
+        ],
+    )
+    svg = _svg(
+        "status_bars.svg",
+        title=title,
+        description=description,
+        height=height,
+        rows=rows,
+        axis=axis,
+        axis_y=_r(bottom),
+        left=_r(left),
+        right=_r(left + plot_width),
+        legend=legend,
+    )
+    return Chart(title=title, svg=svg, columns=columns, rows=table)
+
+
+def _describe(kind: str, parts: list[tuple[str, str]]) -> str:
+    return " ".join([kind, "; ".join(f"{label}: {value}" for label, value in parts)]).strip()
+
+
+def yearly_values(
+    *, title: str, unit: str, points: list[tuple[int, float]], value_label: str, source: str = ""
+) -> Chart:
+    """Bars per year for one indicator of the Monitor Internationalisering."""
+    years = [str(year) for year, _value in points]
+    values = [float(value) for _year, value in points]
+    shown = [_format_number(value, unit) for value in values]
+    ticks = nice_ticks(max(values, default=0))
+    left = max(text_width(text) for _value, text in ticks) + 12
+    top = (LINE_HEIGHT + 6 if unit else 0) + VALUE_SIZE + 8  # the unit, then value labels
+    plot_height = 170
+    bottom = top + plot_height
+    plot_width = WIDTH - left - 6
+    slot = plot_width / max(len(values), 1)
+    scale = plot_height / ticks[-1][0]
+    # Numbers on the bars in a smaller font where they would touch; none if still too wide
+    # (the table under the chart has them).
+    value_size = VALUE_SIZE
+    widest = max((text_width(text, 1) for text in shown), default=0)
+    while value_size > 8 and widest * value_size > slot - 4:
+        value_size -= 1
+    show_values = widest * value_size <= slot - 4
+    # Years: every n-th where they would touch
+    every = max(1, math.ceil((text_width("0000") + 6) / slot))
+    bars = []
+    for index, (year, value, text) in enumerate(zip(years, values, shown, strict=True)):
+        height = max(value, 0) * scale
+        centre = left + slot * (index + 0.5)
+        bars.append(
+            {
+                "x": _r(centre - slot * 0.3),
+                "y": _r(bottom - height),
+                "width": _r(slot * 0.6),
+                "height": _r(height),
+                "centre": _r(centre),
+                "value": text if show_values else "",
+                "value_y": _r(bottom - height - 4),
+                "year": year if index % every == 0 else "",
+            }
+        )
+    axis = [
+        {"y": _r(bottom - value * scale), "text_y": _r(bottom - value * scale + 4), "text": text}
+        for value, text in ticks
+    ]
+    table = [[year, text] for year, text in zip(years, shown, strict=True)]
+    description = _describe(gettext("Vertical bars per year."), [tuple(row) for row in table])
+    svg = _svg(
+        "yearly_values.svg",
+        title=title,
+        description=description,
+        height=bottom + FONT_SIZE + 10,
+        bars=bars,
+        axis=axis,
+        unit=unit,
+        unit_y=LINE_HEIGHT,
+        left=_r(left),
+        right=_r(left + plot_width),
+        bottom=_r(bottom),
+        year_y=_r(bottom + FONT_SIZE + 4),
+        value_size=value_size,
+        colour=LINE_COLOUR,
+    )
+    return Chart(title=title, svg=svg, columns=["", value_label], rows=table, source=source)
+
+
 def category_values(
     *, title: str, unit: str, items: list[tuple[str, float]], value_label: str, source: str = ""
 ) -> Chart:
     """Horizontal bars, one per category (e.g. residents per nationality in one year)."""
-    figure, axes = _figure(6.0, 0.32 * max(len(items), 1) + 0.8)
-    labels = [label for label, _value in items][::-1]
-    values = [float(value) for _label, value in items][::-1]
-    with plt.rc_context({"font.family": FONT, "font.size": 9}):
-        bars = axes.barh(labels, values, color=LINE_COLOUR, height=0.6)
-        axes.bar_label(
-            bars, labels=[_format_number(v, unit) for v in values], fontsize=8, padding=2
-        )
-        axes.set_xlim(0, max(values, default=1) * 1.18 or 1)
-        axes.set_xlabel(unit)
-        _localise(axes.xaxis)
-    rows = [[label, _format_number(value, unit)] for label, value in items]
-    columns = ["", value_label]
-    return Chart(title=title, svg=_render(figure), columns=columns, rows=rows, source=source)
+    labels = [label for label, _value in items]
+    values = [float(value) for _label, value in items]
+    shown = [_format_number(value, unit) for value in values]
+    wrapped, label_width = _label_lines(labels)
+    left = label_width + 14
+    value_room = max((text_width(text, VALUE_SIZE) for text in shown), default=0) + 8
+    plot_width = WIDTH - left - max(value_room, 12)
+    top = 6
+    rows = _horizontal_rows(wrapped, top=top, label_right=_r(left - 6))
+    bottom = rows[-1]["y"] + rows[-1]["band"] if rows else top + 28
+    scale, axis = _x_axis(
+        max(values, default=0),
+        integer=False,
+        left=left,
+        plot_width=plot_width,
+        top=top,
+        bottom=bottom,
+    )
+    for row, value, text in zip(rows, values, shown, strict=True):
+        width = max(value, 0) * scale
+        row["bar"] = {
+            "x": _r(left),
+            "y": _r(row["y"] + (row["band"] - 16) / 2),
+            "width": _r(width),
+            "height": 16,
+            "value": text,
+            "value_x": _r(left + width + 4),
+            "value_y": _r(row["y"] + row["band"] / 2 + VALUE_SIZE * 0.35),
+        }
+    unit_y = bottom + FONT_SIZE * 2 + 10
+    table = [[label, text] for label, text in zip(labels, shown, strict=True)]
+    description = _describe(gettext("Horizontal bars per category."), [tuple(row) for row in table])
+    svg = _svg(
+        "category_values.svg",
+        title=title,
+        description=description,
+        height=(unit_y if unit else bottom + FONT_SIZE) + 8,
+        rows=rows,
+        axis=axis,
+        axis_y=_r(bottom),
+        left=_r(left),
+        right=_r(left + plot_width),
+        unit=unit,
+        unit_x=_r(left + plot_width / 2),
+        unit_y=_r(unit_y),
+        colour=LINE_COLOUR,
+    )
+    return Chart(title=title, svg=svg, columns=["", value_label], rows=table, source=source)

@@ -164,10 +164,27 @@ class ReportViewsTestCase(BaseTestCase):
         with self.assertNumQueries(12):
             self.client.get(url)
 
-    def make_indicator(self):
+    def make_indicator(self, name="Aandeel internationals"):
         from plan.models import Indicator
 
-        return Indicator.objects.create(name="Aandeel internationals")
+        return Indicator.objects.create(name=name)
+
+    def test_indicator_names_are_shown_as_written_not_read_as_tex_or_markup(self):
+        # measured once: a category label in the chart of its year; in several years: a title
+        tex, markup = self.make_indicator("$\\frac{a}$"), self.make_indicator("<script>x")
+        IndicatorValue.objects.create(indicator=tex, year=2021, value=3, unit="inwoners")
+        for year in (2020, 2021):
+            IndicatorValue.objects.create(indicator=markup, year=year, value=year - 2000)
+        self.client.force_login(self.wethouder)
+        r = self.client.get(reverse("reporting:annual-report", args=[2022]))
+        self.assertContains(r, '<th scope="row">$\\frac{a}$</th>', html=False)
+        self.assertContains(r, "<figcaption>&lt;script&gt;x</figcaption>", html=False)
+        svgs = " ".join(chart.svg for chart in r.context["monitor"])
+        self.assertIn(">$\\frac{a}$</tspan>", svgs)
+        self.assertIn(">&lt;script&gt;x</title>", svgs)
+        self.assertNotIn("<script>", svgs)
+        pdf = self.client.get(reverse("reporting:annual-report-pdf", args=[2022]))
+        self.assertIn("Cijfers bij de grafiek “<script>x”", pdf_text(pdf.content))
 
 
 class PdfSafetyTestCase(TestCase):
