@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Effort, Goal, Spearhead, TargetGroup, Team
-from .widgets import DutchOptionsSelect, OneTemplateSelect
+from .widgets import DutchOptionsSelect, OneTemplateSelect, bootstrap_classes
 
 YES_NO = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
 CODE = re.compile(r"^\s*(\d+)\.(\d+)\s*$")
@@ -73,6 +73,12 @@ class EffortFilter(django_filters.FilterSet):
     class Meta:
         model = Effort
         fields = ["q", "spearhead", "goal", "team", "status", "is_priority", "in_line"]
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            bootstrap_classes(super().form)
+        return self._form
 
     def needs_attention(self, queryset, name, value):
         attention = Q(status__in=[Effort.Status.AT_RISK, Effort.Status.DELAYED])

@@ -62,11 +62,17 @@ def spearheads_overview(*, plan: Plan) -> list[Spearhead]:
     return spearheads
 
 
-def spearhead_goals_with_efforts(*, spearhead: Spearhead):
-    """The spearhead's goals, each with the efforts (of any spearhead) contributing to it."""
-    efforts = Effort.objects.select_related("spearhead", "team")
-    return spearhead.goals.select_related("spearhead").prefetch_related(
-        Prefetch("efforts", queryset=efforts)
+def spearhead_goals_with_counts(*, spearhead: Spearhead):
+    """The spearhead's goals, each with the number of efforts (of any spearhead) that
+    contribute to it and how many of those are still running. One query."""
+    ended = [Effort.Status.DONE, Effort.Status.STOPPED]
+    return (
+        spearhead.goals.select_related("spearhead")
+        .annotate(
+            effort_count=Count("efforts"),
+            running_count=Count("efforts", filter=~Q(efforts__status__in=ended)),
+        )
+        .order_by("number")
     )
 
 

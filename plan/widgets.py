@@ -22,3 +22,12 @@ class DutchOptionsSelect(OneTemplateSelect):
         if value not in ("", None) and translation.get_language() != CONTENT_LANGUAGE:
             option["attrs"]["lang"] = CONTENT_LANGUAGE
         return option
+
+
+def bootstrap_classes(form) -> None:
+    """Give a form's widgets Bootstrap's classes, for forms written with plain markup
+    (templates/_form_fields.html) instead of crispy-forms on pages that must be fast."""
+    for field in form.fields.values():
+        widget = field.widget
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", css)

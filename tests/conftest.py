@@ -9,8 +9,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: pages and charts cached by an earlier test,
-    under the same data version, must not answer for this one."""
+    """Each test starts with an empty cache: nothing an earlier test left there (such as a
+    rate limit's counters) may answer for this one."""
     from django.core.cache import cache
 
     cache.clear()

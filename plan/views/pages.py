@@ -40,24 +40,29 @@ def plan_overview(request):
 
 def spearhead_detail(request, pk):
     spearhead = get_object_or_404(Spearhead.objects.select_related("plan"), pk=pk)
+    efforts = spearhead.efforts.with_relations().order_by("number")
     context = {
         "spearhead": spearhead,
-        "goals": selectors.spearhead_goals_with_efforts(spearhead=spearhead),
-        "efforts": spearhead.efforts.with_relations(),
+        "goals": selectors.spearhead_goals_with_counts(spearhead=spearhead),
+        "page": _page(request, efforts),
     }
     return render(request, "plan/spearhead_detail.html", context)
 
 
 def goal_detail(request, pk):
     goal = get_object_or_404(Goal.objects.select_related("spearhead__plan"), pk=pk)
-    efforts = goal.efforts.with_relations()
-    return render(request, "plan/goal_detail.html", {"goal": goal, "efforts": efforts})
+    efforts = goal.efforts.with_relations().order_by("spearhead__number", "number")
+    return render(request, "plan/goal_detail.html", {"goal": goal, "page": _page(request, efforts)})
+
+
+def _page(request, queryset):
+    return Paginator(queryset, EFFORTS_PER_PAGE).get_page(request.GET.get("page"))
 
 
 def effort_list(request):
     queryset = Effort.objects.with_relations()
     effort_filter = EffortFilter(request.GET or None, queryset=queryset)
-    page = Paginator(effort_filter.qs, EFFORTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = _page(request, effort_filter.qs)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

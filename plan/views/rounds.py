@@ -92,7 +92,8 @@ def round_completeness(request, pk):
     missing = selectors.round_missing_efforts(steering_round=steering_round, team_id=team_id)
     page = Paginator(missing, MISSING_PER_PAGE).get_page(request.GET.get("page"))
     chosen = next((row["team"] for row in counts["teams"] if row["team"].pk == team_id), None)
-    context = {"round": steering_round, "page": page, "team": chosen, **counts}
+    query = f"team={chosen.pk}" if chosen else ""
+    context = {"round": steering_round, "page": page, "team": chosen, "query": query, **counts}
     return render(request, "plan/round_completeness.html", context)
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plan.models import TargetGroup, Team
 from plan.selectors import plan_current
-from plan.widgets import DutchOptionsSelect
+from plan.widgets import DutchOptionsSelect, bootstrap_classes
 
 from .. import selectors
 
@@ -38,6 +38,7 @@ def dashboard(request):
 
 def _dashboard_context(request, today) -> dict:
     form = DashboardFilterForm(request.GET or None)
+    bootstrap_classes(form)
     chosen = form.cleaned_data if form.is_valid() else {}
     plan = plan_current()
     context = {"form": form, "plan": plan}

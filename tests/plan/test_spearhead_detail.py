@@ -7,13 +7,16 @@ class SpearheadDetailTestCase(BaseTestCase):
     def setUp(self):
         self.url = reverse("plan:spearhead-detail", args=[self.integration.pk])
 
-    def test_it_lists_goals_with_efforts_from_any_spearhead(self):
+    def test_it_counts_each_goals_efforts_from_any_spearhead(self):
         self.client.force_login(self.charlie)
         r = self.client.get(self.url)
         self.assertContains(r, "Inclusief")
-        # goal 1.3 is served by 1.1 (own spearhead) and 3.1 (another spearhead)
-        self.assertContains(r, self.effort.get_absolute_url())
+        # goal 1.3 is served by 1.1 (own spearhead) and 3.1 (another spearhead); the goal's
+        # page lists them
+        self.assertContains(r, "2 inspanningen, 2 lopend")
+        self.assertContains(r, self.meeting_goal.get_absolute_url())
         self.assertContains(r, self.other_effort.get_absolute_url())
+        self.assertNotContains(r, self.effort.get_absolute_url())
 
     def test_its_effort_table_holds_only_its_own_efforts(self):
         self.client.force_login(self.charlie)
@@ -27,9 +30,12 @@ class SpearheadDetailTestCase(BaseTestCase):
 
     def test_it_runs_the_same_queries_for_a_bigger_plan(self):
         self.client.force_login(self.charlie)
-        # session, user, spearhead+plan, goals, goal efforts, efforts, effort goals
+        # session, user, spearhead+plan, goals with their counts, then the efforts a page
+        # at a time: count, page, their goals
         with self.assertNumQueries(7):
             self.client.get(self.url)
-        self.add_efforts(15, spearhead=self.integration)
+        self.add_efforts(60, spearhead=self.integration)
         with self.assertNumQueries(7):
-            self.client.get(self.url)
+            r = self.client.get(self.url)
+        self.assertEqual(len(r.context["page"].object_list), 50)
+        self.assertContains(r, "61 inspanningen")
