@@ -1,12 +1,11 @@
 """Reads for the reports; reporting reads plan only through these (STYLE.md section 4)."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
@@ -247,7 +246,6 @@ class EffortRow:
     lead_first_name: str | None
     lead_last_name: str | None
     lead_username: str | None
-    goal_ids: list = field(default_factory=list)
 
     @property
     def running(self) -> bool:
@@ -269,135 +267,163 @@ class EffortRow:
         return reverse("plan:effort-detail", args=[self.pk])
 
 
+ENDED = (Effort.Status.DONE, Effort.Status.STOPPED)
+NEEDS_ATTENTION = (Effort.Status.AT_RISK, Effort.Status.DELAYED)
+
+
+def _rows(queryset, limit: int) -> list[EffortRow]:
+    """The first `limit` efforts of a queryset in code order, as plain rows."""
+    ordered = queryset.order_by("spearhead__number", "number")
+    return [EffortRow(*values) for values in ordered.values_list(*EFFORT_ROW_COLUMNS)[:limit]]
+
+
 def dashboard(*, plan: Plan, today, team=None, target_group=None) -> dict:
-    """Where the plan stands, narrowed to a team and/or target group. Five queries."""
-    efforts_qs = Effort.objects.filter(spearhead__plan=plan)
+    """Where the plan stands, narrowed to a team and/or target group.
+
+    Counted in SQL and listed a few rows at a time, so the time grows with what the page
+    shows, not with the size of the plan: 10 queries, 15 with two or more update rounds."""
+    efforts = Effort.objects.filter(spearhead__plan=plan)
     if team is not None:
-        efforts_qs = efforts_qs.filter(team=team)
+        efforts = efforts.filter(team=team)
     if target_group is not None:
-        efforts_qs = efforts_qs.filter(target_groups=target_group)
-    rows = {
-        values[0]: EffortRow(*values)
-        for values in efforts_qs.order_by("spearhead__number", "number").values_list(
-            *EFFORT_ROW_COLUMNS
+        efforts = efforts.filter(target_groups=target_group)
+    running = ~Q(status__in=ENDED)
+    overdue = running & Q(end__lt=today)
+
+    grouped = (
+        efforts.order_by()
+        .values("spearhead_id", "status")
+        .annotate(
+            n=Count("pk"),
+            progress=Sum("progress"),
+            priority=Count("pk", filter=Q(is_priority=True)),
+            overdue=Count("pk", filter=overdue),
         )
-    }
-    links = Effort.goals.through.objects.filter(effort__in=efforts_qs).values_list(
-        "effort_id", "goal_id"
     )
-    for effort_id, goal_id in links:
-        rows[effort_id].goal_ids.append(goal_id)
+    counts: dict[int, dict] = defaultdict(dict)
+    progress: dict[int, int] = defaultdict(int)
+    priority_count = overdue_count = 0
+    for row in grouped:
+        counts[row["spearhead_id"]][Effort.Status(row["status"])] = row["n"]
+        progress[row["spearhead_id"]] += row["progress"]
+        priority_count += row["priority"]
+        overdue_count += row["overdue"]
+    per_spearhead = []
+    for spearhead in plan.spearheads.order_by("number"):
+        mine = counts.get(spearhead.pk, {})
+        total = sum(mine.values())
+        per_spearhead.append(
+            {
+                "spearhead": spearhead,
+                "counts": {status: mine.get(status, 0) for status in Effort.Status},
+                "total": total,
+                "progress": round(progress[spearhead.pk] / total) if total else None,
+            }
+        )
+    attention_count = sum(
+        row["counts"][status] for row in per_spearhead for status in NEEDS_ATTENTION
+    )
     goals = list(
         Goal.objects.filter(spearhead__plan=plan)
         .select_related("spearhead")
+        .annotate(
+            running=Count(
+                "efforts", filter=Q(efforts__in=efforts.filter(running).values("pk")), distinct=True
+            )
+        )
         .order_by("spearhead__number", "number")
     )
-    spearheads = list({goal.spearhead.pk: goal.spearhead for goal in goals}.values())
-
-    running_per_goal = dict.fromkeys((goal.pk for goal in goals), 0)
-    for row in rows.values():
-        if row.running:
-            for goal_id in row.goal_ids:
-                running_per_goal[goal_id] += 1
-    for goal in goals:
-        goal.running = running_per_goal[goal.pk]
-
-    per_spearhead = []
-    for spearhead in spearheads:
-        own = [row for row in rows.values() if row.spearhead_id == spearhead.pk]
-        counts = {status: sum(1 for r in own if r.status == status) for status in Effort.Status}
-        progress = round(sum(r.progress for r in own) / len(own)) if own else None
-        per_spearhead.append(
-            {"spearhead": spearhead, "counts": counts, "total": len(own), "progress": progress}
-        )
-
-    priorities = [row.pk for row in rows.values() if row.is_priority]
-    overdue = [row.pk for row in rows.values() if row.running and row.end and row.end < today]
-    attention = [
-        row.pk
-        for row in rows.values()
-        if row.status in (Effort.Status.AT_RISK, Effort.Status.DELAYED)
-    ]
-    trend, changes = _rounds_trend_and_changes(rows=rows, efforts_qs=efforts_qs)
-    shown = rows
-    if changes:
-        changes["moved"] = [{**row, "effort": shown[row["pk"]]} for row in changes["moved"]]
-        for key in ("new", "finished"):
-            changes[key] = [shown[pk] for pk in changes[key]]
+    trend, changes = _rounds_trend_and_changes(efforts=efforts)
     return {
-        "effort_count": len(rows),
+        "effort_count": sum(row["total"] for row in per_spearhead),
         "per_spearhead": per_spearhead,
         "status_chart": charts.status_bars(
             title=gettext("Efforts per spearhead and status"),
-            categories=[f"{s.number}. {localized_text(s, 'name')}" for s in spearheads],
+            categories=[
+                f"{row['spearhead'].number}. {localized_text(row['spearhead'], 'name')}"
+                for row in per_spearhead
+            ],
             counts=[row["counts"] for row in per_spearhead],
         ),
-        "priorities": [shown[pk] for pk in priorities[:PRIORITY_LIMIT]],
-        "priority_count": len(priorities),
+        "priorities": _rows(efforts.filter(is_priority=True), PRIORITY_LIMIT),
+        "priority_count": priority_count,
         "gaps": [goal for goal in goals if goal.running == 0],
         "well_served": sorted(
             (goal for goal in goals if goal.running >= MANY_EFFORTS),
             key=lambda goal: -goal.running,
         ),
-        "overdue": [shown[pk] for pk in overdue[:LIST_LIMIT]],
-        "overdue_count": len(overdue),
-        "attention": [shown[pk] for pk in attention[:LIST_LIMIT]],
-        "attention_count": len(attention),
+        "overdue": _rows(efforts.filter(overdue), LIST_LIMIT),
+        "overdue_count": overdue_count,
+        "attention": _rows(efforts.filter(status__in=NEEDS_ATTENTION), LIST_LIMIT),
+        "attention_count": attention_count,
         "trend": trend,
         "changes": changes,
         "monitor": monitor_charts(),
     }
 
 
-def _rounds_trend_and_changes(*, rows: dict, efforts_qs) -> tuple:
-    """Status distribution per update round (a chart), and what changed between the last two
-    rounds: status changes, new and finished efforts (as effort ids). One query, however many
-    rounds there are (4,000 updates at 10x read in a few milliseconds)."""
-    updates = (
-        ProgressUpdate.objects.filter(effort__in=efforts_qs)
+def _rounds_trend_and_changes(*, efforts) -> tuple:
+    """Status distribution per update round (a chart, counted in SQL), and what changed
+    between the last two rounds: status changes, new and finished efforts, each counted
+    and listed up to LIST_LIMIT."""
+    counted = (
+        ProgressUpdate.objects.filter(effort__in=efforts)
         .order_by()
-        .values_list("effort_id", "steering_round_id", "steering_round__meeting_date", "status")
+        .values("steering_round_id", "steering_round__meeting_date", "status")
+        .annotate(n=Count("pk"))
     )
     rounds: dict[int, dict] = {}
-    statuses: dict[int, dict] = defaultdict(dict)
-    for effort_id, round_id, meeting_date, status in updates:
-        counts = rounds.setdefault(round_id, {"date": meeting_date, "counts": {}})["counts"]
-        counts[status] = counts.get(status, 0) + 1
-        statuses[effort_id][round_id] = status
+    for row in counted:
+        entry = rounds.setdefault(
+            row["steering_round_id"], {"date": row["steering_round__meeting_date"], "counts": {}}
+        )
+        entry["counts"][Effort.Status(row["status"])] = row["n"]
     ordered = sorted(rounds.items(), key=lambda item: item[1]["date"])
     trend = None
     if ordered:
         trend = charts.status_bars(
             title=gettext("Status of the efforts per update round"),
             categories=[date_format(r["date"], "j b Y") for _pk, r in ordered],
-            counts=[{Effort.Status(k): v for k, v in r["counts"].items()} for _pk, r in ordered],
+            counts=[r["counts"] for _pk, r in ordered],
         )
     if len(ordered) < 2:
         return trend, None
     (previous_id, previous), (latest_id, latest) = ordered[-2], ordered[-1]
-    moved = [
+    earlier = ProgressUpdate.objects.filter(
+        steering_round_id=previous_id, effort_id=OuterRef("pk")
+    ).values("status")[:1]
+    now = ProgressUpdate.objects.filter(
+        steering_round_id=latest_id, effort_id=OuterRef("pk")
+    ).values("status")[:1]
+    moved = (
+        efforts.annotate(was=Subquery(earlier), now=Subquery(now))
+        .exclude(was=None)
+        .exclude(now=None)
+        .exclude(was=F("now"))
+    )
+    moved_counts = moved.aggregate(
+        moved=Count("pk"), finished=Count("pk", filter=Q(now=Effort.Status.DONE))
+    )
+    moved_rows = [
         {
-            "pk": effort_id,
-            "old": Effort.Status(seen[previous_id]).label,
-            "new": Effort.Status(seen[latest_id]).label,
-            "finished": seen[latest_id] == Effort.Status.DONE,
+            "effort": EffortRow(*values[:-2]),
+            "old": Effort.Status(values[-2]).label,
+            "new": Effort.Status(values[-1]).label,
         }
-        for effort_id, seen in statuses.items()
-        if previous_id in seen and latest_id in seen and seen[previous_id] != seen[latest_id]
+        for values in moved.order_by("spearhead__number", "number").values_list(
+            *EFFORT_ROW_COLUMNS, "was", "now"
+        )[:LIST_LIMIT]
     ]
-    order = {pk: index for index, pk in enumerate(rows)}  # code order
-    moved.sort(key=lambda row: order[row["pk"]])
-    new = [pk for pk, row in rows.items() if timezone.localdate(row.created) > previous["date"]]
-    finished = [row["pk"] for row in moved if row["finished"]]
+    new = efforts.filter(created__date__gt=previous["date"])
     return trend, {
         "previous": previous["date"],
         "latest": latest["date"],
-        "moved": moved[:LIST_LIMIT],
-        "moved_count": len(moved),
-        "new": new[:LIST_LIMIT],
-        "new_count": len(new),
-        "finished": finished[:LIST_LIMIT],
-        "finished_count": len(finished),
+        "moved": moved_rows,
+        "moved_count": moved_counts["moved"],
+        "new": _rows(new, LIST_LIMIT),
+        "new_count": new.count(),
+        "finished": _rows(moved.filter(now=Effort.Status.DONE), LIST_LIMIT),
+        "finished_count": moved_counts["finished"],
     }
 
 
