@@ -5,9 +5,15 @@ that data live; adoption freezes it in the year's snapshot, and the adopted year
 PDF are rendered from the frozen data, so they always show what was adopted.
 """
 
+import functools
+import hashlib
+import json
 from datetime import date, datetime
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -61,17 +67,22 @@ def report_data(*, plan: Plan, year: int) -> dict:
 def report_context(*, plan: Plan, year: int) -> dict:
     """The context of the report's page or PDF: the frozen data of an adopted year, or the
     live data of a draft (marked as such)."""
+    return _context(*_report_source(plan=plan, year=year))
+
+
+def _report_source(*, plan: Plan, year: int) -> tuple:
+    """(data, plan_year, steps): what the report of `year` is rendered from."""
     plan_year = (
         plan.years.filter(year=year).defer("report_pdf").prefetch_related("steps__by").first()
     )
+    steps = list(plan_year.steps.all()) if plan_year else []
     frozen = (plan_year.snapshot or {}).get("report") if plan_year else None
     if frozen is not None:
-        return _context(frozen, plan_year=plan_year, steps=list(plan_year.steps.all()))
-    steps = list(plan_year.steps.all()) if plan_year else []
-    return _context(report_data(plan=plan, year=year), plan_year=plan_year, steps=steps)
+        return frozen, plan_year, steps
+    return report_data(plan=plan, year=year), plan_year, steps
 
 
-def _context(data: dict, *, plan_year: PlanYear | None, steps: list, adopting=None) -> dict:
+def _context(data: dict, plan_year: PlanYear | None, steps: list, *, adopting=None) -> dict:
     """Template context from the report's plain data. `adopting` (by, when) renders the
     report as it is being adopted: state and approval as they will be."""
     efforts = [_effort(row) for row in data["efforts"]]
@@ -185,9 +196,43 @@ def plan_year_freeze(*, plan_year: PlanYear, by, when: datetime) -> tuple[dict, 
 
 
 def annual_report_pdf(*, year: int, language: str = "nl") -> bytes:
+    """The report of `year` as PDF, as it stands now. Rendering takes seconds, so the PDF is
+    kept in the cache under a hash of everything it is rendered from (its data, its steps,
+    the day, the language and the templates): a pure function of its input, never stale."""
     with translation.override(language):
         plan = report_plan(year)
-        return _report_pdf(report_context(plan=plan, year=year), language=language)
+        data, plan_year, steps = _report_source(plan=plan, year=year)
+        source = [
+            data,
+            plan_year.state if plan_year else None,
+            [(step.to_state, step.taken, _name(step.by)) for step in steps],
+            timezone.localdate(),
+            language,
+            _template_version(),
+        ]
+        digest = hashlib.sha256(json.dumps(source, default=str).encode()).hexdigest()
+        key = f"report-pdf:{digest}"
+        pdf = cache.get(key)
+        if pdf is None:
+            pdf = _report_pdf(_context(data, plan_year, steps), language=language)
+            cache.set(key, pdf, PDF_CACHE_SECONDS)
+        return pdf
+
+
+PDF_CACHE_SECONDS = 24 * 60 * 60
+
+
+@functools.cache
+def _template_version() -> str:
+    """Changes with the files the report is rendered from."""
+    digest = hashlib.sha256()
+    paths = sorted(Path(settings.BASE_DIR, "templates", "reporting").rglob("*"))
+    paths += [Path(finders.find("css/report.css"))]
+    paths += [Path(settings.BASE_DIR, "templates", "plan", "_year_changes.html")]
+    for path in paths:
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def evaluation_context(*, plan: Plan) -> dict:

@@ -74,3 +74,23 @@ class ChangesOfTheYearTestCase(PlanYearTestCase):
         self.assertEqual([e["code"] for e in chapters[3]["finished"]], ["3.1"])
         self.assertEqual(chapters[1]["started"], [])
         self.assertContains(r, "In 2022 is bij dit speerpunt geen inspanning gestart")
+
+
+class DraftPdfTestCase(PlanYearTestCase):
+    """A draft's PDF is rendered once per state of its data, and anew after any change."""
+
+    def test_the_draft_pdf_is_rendered_again_only_when_its_data_changed(self):
+        from reporting import report
+
+        url = reverse("reporting:annual-report-pdf", args=[2022])
+        self.client.force_login(self.reader)
+        with mock.patch.object(report, "render_pdf", wraps=report.render_pdf) as render:
+            first = self.client.get(url).content
+            again = self.client.get(url).content
+            self.assertEqual(render.call_count, 1)
+            self.assertEqual(first, again)
+            self.effort.title = "Internationaal Centrum"
+            self.effort.save()
+            changed = self.client.get(url).content
+            self.assertEqual(render.call_count, 2)
+        self.assertIn("Internationaal Centrum", pdf_text(changed))
