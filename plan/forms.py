@@ -6,7 +6,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .content import marked_dutch
-from .models import Effort, Goal, ProgressUpdate, SteeringRound
+from .models import TEXT_MAX_LENGTH, Effort, Goal, ProgressUpdate, SteeringRound
 from .spreadsheet.files import check_workbook, read_upload
 from .widgets import DutchOptionsSelect
 
@@ -104,6 +104,15 @@ class SteeringRoundForm(forms.ModelForm):
         model = SteeringRound
         fields = ["meeting_date", "deadline"]
         widgets = {"meeting_date": DATE_INPUT, "deadline": DATE_INPUT}
+
+
+class RoundReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for reopening"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
+        help_text=_("The round keeps the reason with your name and the date."),
+    )
 
 
 MINUTES_TYPES = (".pdf", ".docx", ".odt")

@@ -371,6 +371,32 @@ class SteeringRound(models.Model):
             )
 
 
+class SteeringRoundEvent(models.Model):
+    """A round closed or reopened: who, when and (for reopening) why."""
+
+    class Action(models.TextChoices):
+        CLOSED = "closed", _("Closed")
+        REOPENED = "reopened", _("Reopened")
+
+    steering_round = models.ForeignKey(
+        SteeringRound, models.CASCADE, related_name="events", verbose_name=_("update round")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    taken = models.DateTimeField(_("when"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True, max_length=TEXT_MAX_LENGTH)
+
+    class Meta:
+        verbose_name = _("round event")
+        verbose_name_plural = _("round events")
+        ordering = ["steering_round", "taken", "pk"]
+
+    def __str__(self):
+        return f"{self.steering_round}: {self.action}"
+
+
 class ProgressUpdate(models.Model):
     """A lead's report on one effort for one round; resubmitting replaces it."""
 
@@ -501,10 +527,22 @@ class PlanYear(models.Model):
         moves = []
         forward = PLAN_YEAR_CHAIN.get(self.state)
         if forward and forward[1] in roles:
-            moves.append({"to": forward[0], "label": self.State(forward[0]).label, "back": False})
+            moves.append(
+                {
+                    "to": forward[0],
+                    "label": self.State(forward[0]).label,
+                    "back": False,
+                    "confirm": forward[0] in PLAN_YEAR_IRREVERSIBLE,
+                }
+            )
         if PLAN_YEAR_RETURNS.get(self.state) in roles:
             moves.append(
-                {"to": self.State.CONCEPT, "label": self.State.CONCEPT.label, "back": True}
+                {
+                    "to": self.State.CONCEPT,
+                    "label": self.State.CONCEPT.label,
+                    "back": True,
+                    "confirm": False,
+                }
             )
         return moves
 
@@ -517,6 +555,8 @@ PLAN_YEAR_CHAIN = {
     PlanYear.State.REVIEWED: (PlanYear.State.ADOPTED, Role.ALDERMAN),
     PlanYear.State.ADOPTED: (PlanYear.State.SENT_TO_COUNCIL, Role.PROGRAMME_MANAGER),
 }
+# steps that cannot be undone: taken only after a confirmation page
+PLAN_YEAR_IRREVERSIBLE = (PlanYear.State.ADOPTED, PlanYear.State.SENT_TO_COUNCIL)
 # state: the reviewer whose turn it is, who may send the year back to draft with a reason
 PLAN_YEAR_RETURNS = {
     PlanYear.State.ADVISED: Role.CLIENT,

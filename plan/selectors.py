@@ -326,6 +326,28 @@ def my_efforts(*, user) -> dict:
     return {"round": open_round, "rows": rows, "to_do": to_do}
 
 
+def plan_year_readiness(*, plan_year) -> dict:
+    """What adopting the year would freeze, and what is still missing: the plan's efforts,
+    the open update round, and running efforts without an update in a round of the year."""
+    efforts = Effort.objects.filter(spearhead__plan=plan_year.plan_id)
+    open_round = SteeringRound.objects.open().first()
+    updated = ProgressUpdate.objects.filter(
+        effort=OuterRef("pk"), steering_round__meeting_date__year=plan_year.year
+    )
+    counts = efforts.aggregate(
+        total=Count("pk"),
+        without_update=Count(
+            "pk",
+            filter=~Q(status__in=[Effort.Status.DONE, Effort.Status.STOPPED]) & ~Q(Exists(updated)),
+        ),
+    )
+    return {
+        "effort_count": counts["total"],
+        "without_update": counts["without_update"],
+        "open_round": open_round,
+    }
+
+
 # --- plan years: snapshots and their comparison ---------------------------------------------
 
 

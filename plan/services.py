@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -21,6 +21,7 @@ from .models import (
     PlanYearStep,
     ProgressUpdate,
     SteeringRound,
+    SteeringRoundEvent,
 )
 from .selectors import (
     effort_changes_since,
@@ -226,3 +227,36 @@ def plan_year_start_next(*, plan: Plan, by: User) -> PlanYear:
     if year > plan.end_year:
         raise ValidationError(_("The plan ends in %(year)s.") % {"year": plan.end_year})
     return PlanYear.objects.create(plan=plan, year=year)
+
+
+# --- closing and reopening rounds --------------------------------------------------------------
+
+
+@transaction.atomic
+def steering_round_reopen(*, steering_round: SteeringRound, by: User, reason: str) -> None:
+    """Open a closed round again (the programme manager), with a reason the round keeps;
+    refused once the year of its meeting is adopted, or while another round is open."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for reopening the round."))
+    locked = SteeringRound.objects.select_for_update().get(pk=steering_round.pk)
+    if locked.is_open:
+        raise ValidationError(_("This update round is already open."))
+    year = locked.meeting_date.year
+    frozen = (PlanYear.State.ADOPTED, PlanYear.State.SENT_TO_COUNCIL)
+    if PlanYear.objects.filter(year=year, state__in=frozen).exists():
+        raise ValidationError(
+            _("%(year)s has been adopted; its update rounds stay closed.") % {"year": year}
+        )
+    if SteeringRound.objects.open().exists():
+        raise ValidationError(_("Close the current update round first."))
+    locked.state, locked.closed = SteeringRound.State.OPEN, None
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=["state", "closed"])
+    except IntegrityError:  # another round was opened at the same moment
+        raise ValidationError(_("Close the current update round first.")) from None
+    SteeringRoundEvent.objects.create(
+        steering_round=locked, action=SteeringRoundEvent.Action.REOPENED, by=by, reason=reason
+    )
+    steering_round.state, steering_round.closed = locked.state, locked.closed

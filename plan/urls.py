@@ -24,6 +24,7 @@ urlpatterns = [
     path("rounds/<int:pk>/completeness/", views.round_completeness, name="round-completeness"),
     path("rounds/<int:pk>/reminders/", views.round_reminders, name="round-reminders"),
     path("rounds/<int:pk>/close/", views.round_close, name="round-close"),
+    path("rounds/<int:pk>/reopen/", views.round_reopen, name="round-reopen"),
     path("rounds/<int:pk>/minutes/", views.round_minutes, name="round-minutes"),
     path("years/", views.year_list, name="year-list"),
     path("years/start/", views.year_start, name="year-start"),

@@ -142,6 +142,7 @@ class UrlWalkBase(BaseTestCase):
             "plan:round-completeness": [self.round.pk],
             "plan:round-reminders": [self.round.pk],
             "plan:round-close": [self.round.pk],
+            "plan:round-reopen": [self.round.pk],
             "plan:round-minutes": [self.round.pk],
             "plan:year-detail": [2022],
             "plan:year-transition": [2022],

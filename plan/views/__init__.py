@@ -11,6 +11,7 @@ from .rounds import (
     round_list,
     round_minutes,
     round_reminders,
+    round_reopen,
 )
 from .years import year_compare, year_detail, year_list, year_start, year_transition
 
@@ -34,6 +35,7 @@ __all__ = [
     "round_list",
     "round_minutes",
     "round_reminders",
+    "round_reopen",
     "spearhead_detail",
     "update_create",
     "year_compare",

@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
-from ..forms import SteeringRoundForm, SteeringRoundMeetingForm
+from ..forms import RoundReopenForm, SteeringRoundForm, SteeringRoundMeetingForm
 from ..models import SteeringRound
 
 manage_rounds = permission_required("plan.change_steeringround", raise_exception=True)
@@ -69,7 +70,14 @@ def round_detail(request, pk):
     updates = steering_round.updates.select_related("effort__spearhead", "author").order_by(
         "effort__spearhead__number", "effort__number"
     )
-    context = {"round": steering_round, "form": form, "updates": updates, "can_manage": can_manage}
+    events = steering_round.events.select_related("by")
+    context = {
+        "round": steering_round,
+        "form": form,
+        "updates": updates,
+        "can_manage": can_manage,
+        "events": events,
+    }
     return render(request, "plan/round_detail.html", context)
 
 
@@ -122,13 +130,43 @@ def round_reminders(request, pk):
 
 
 @manage_rounds
-@require_POST
 def round_close(request, pk):
+    """GET: what closing freezes and what is still missing; POST: close the round."""
     steering_round = get_object_or_404(SteeringRound, pk=pk)
-    try:
-        services.steering_round_close(steering_round=steering_round)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The update round is closed; its updates are frozen."))
-    return redirect(steering_round)
+    if request.method == "POST":
+        try:
+            services.steering_round_close(steering_round=steering_round)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The update round is closed; its updates are frozen."))
+        return redirect(steering_round)
+    if not steering_round.is_open:
+        messages.info(request, _("This update round is already closed."))
+        return redirect(steering_round)
+    context = {
+        "round": steering_round,
+        "deadline_passed": steering_round.deadline < timezone.localdate(),
+        **selectors.round_completeness(steering_round=steering_round),
+    }
+    return render(request, "plan/round_close_confirm.html", context)
+
+
+@manage_rounds
+def round_reopen(request, pk):
+    """Open a closed round again, with a reason (until its year is adopted)."""
+    steering_round = get_object_or_404(SteeringRound, pk=pk)
+    form = RoundReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.steering_round_reopen(
+                steering_round=steering_round, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The update round is open again."))
+            return redirect(steering_round)
+    status = 400 if form.errors else 200
+    context = {"round": steering_round, "form": form}
+    return render(request, "plan/round_reopen.html", context, status=status)

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -41,10 +41,25 @@ def year_detail(request, year):
     return render(request, "plan/year_detail.html", context)
 
 
-@require_POST
 def year_transition(request, year):
+    """POST: take a step. An irreversible step (adopting, sending to the council) is taken
+    only from its confirmation page (GET), which says what will be frozen and what is
+    missing, and links the report that will be stored."""
     plan_year = get_object_or_404(_plan().years.all(), year=year)
-    target = request.POST.get("to", "")
+    target = request.POST.get("to", "") if request.method == "POST" else request.GET.get("to", "")
+    move = next((m for m in plan_year.moves_for(request.user) if m["to"] == target), None)
+    if request.method != "POST":
+        if move is None or not move["confirm"]:
+            raise PermissionDenied
+        context = {
+            "plan_year": plan_year,
+            "move": move,
+            **selectors.plan_year_readiness(plan_year=plan_year),
+        }
+        return render(request, "plan/year_transition_confirm.html", context)
+    if move is not None and move["confirm"] and request.POST.get("confirmed") != "yes":
+        messages.error(request, _("Confirm this step on its confirmation page."))
+        return redirect(plan_year)
     try:
         services.plan_year_transition(
             plan_year=plan_year, to=target, by=request.user, comment=request.POST.get("comment", "")

@@ -57,6 +57,9 @@ HTML_PATTERNS: dict[str, tuple[str, ...]] = {
     "plan:round-create": MANAGER,
     "plan:round-detail": EVERYONE,
     "plan:round-completeness": MANAGER,
+    "plan:round-close": MANAGER,
+    "plan:round-reopen": MANAGER,
+    "plan:year-transition": MANAGER,
     "plan:year-list": EVERYONE,
     "plan:year-detail": EVERYONE,
     "plan:year-compare": EVERYONE,
@@ -78,10 +81,8 @@ NOT_HTML: dict[str, str] = {
     "set_language": "POST only; redirects back to the page",
     "plan:import-confirm": "POST only; redirects to the effort list or the preview",
     "plan:round-reminders": "POST only; redirects to the completeness page (checked there)",
-    "plan:round-close": "POST only; redirects to the round",
     "plan:round-minutes": "downloads the minutes file (PDF, Word or OpenDocument)",
     "plan:year-start": "POST only; redirects to the list or the new year (checked there)",
-    "plan:year-transition": "POST only; redirects to the year (checked there)",
     "reporting:evaluation-pdf": "PDF download",
     "reporting:annual-report-pdf": "PDF download",
     "reporting:export-xlsx": "xlsx download",
@@ -216,6 +217,9 @@ def args_for(name: str, site: dict, variant: str = "") -> list:
         "plan:update-create": [effort.pk],
         "plan:round-detail": [site["round"].pk],
         "plan:round-completeness": [site["round"].pk],
+        "plan:round-close": [site["round"].pk],
+        "plan:round-reopen": [site["round"].pk],
+        "plan:year-transition": [2022],
         "plan:year-detail": [2022 if variant == "adopted" else 2023],
         "plan:year-compare": [2022, 2023],
         "reporting:annual-report": [2022],
@@ -225,6 +229,8 @@ def args_for(name: str, site: dict, variant: str = "") -> list:
 
 def url_for(name: str, site: dict, variant: str = "") -> str:
     url = reverse(name, args=args_for(name, site, variant))
+    if name == "plan:year-transition" and not variant:
+        variant = "?to=sent_to_council"  # the confirmation of the manager's step for 2022
     if variant.startswith("?"):
         url += variant.replace("economie", str(site["economie"]))
     return url

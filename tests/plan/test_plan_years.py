@@ -39,9 +39,11 @@ class PlanYearTestCase(BaseTestCase):
         }[name]
 
     def move(self, user, to, comment=""):
+        """The step as the page takes it: adopting and sending to the council come from
+        their confirmation page, which answers `confirmed`."""
         self.client.force_login(user)
         url = reverse("plan:year-transition", args=[2022])
-        return self.client.post(url, {"to": to, "comment": comment})
+        return self.client.post(url, {"to": to, "comment": comment, "confirmed": "yes"})
 
     def state(self):
         self.plan_year.refresh_from_db()
