@@ -447,7 +447,11 @@ def print_query_differences(runs: dict) -> None:
 def main() -> None:
     chosen = [arg for arg in sys.argv[1:] if arg in DATASETS] or list(DATASETS)
     print(f"Preparing and measuring {', '.join(chosen)} (one child process each)", flush=True)
-    runs = {dataset: run_child(dataset) for dataset in chosen}
+    RESULTS.mkdir(exist_ok=True)
+    runs = {}
+    for dataset in chosen:  # kept as they come in: 100x takes many minutes
+        runs[dataset] = run_child(dataset)
+        (RESULTS / "pages.json").write_text(json.dumps(runs, indent=2))
     print(
         f"\nCold server time per request (Django test client, in-process, caches emptied and "
         f"a new client before each request), {REQUESTS} requests per page, interleaved; load "
@@ -465,7 +469,6 @@ def main() -> None:
                 misses.append(f"{name} ({goal})")
         print(f"  {name:20} " + "; ".join(cells))
     print_query_differences(runs)
-    RESULTS.mkdir(exist_ok=True)
     serialised = {
         name: {goal: {"met": met, "value": shown} for goal, (met, shown) in page_goals.items()}
         for name, page_goals in goals.items()
