@@ -16,7 +16,7 @@ RUN_SYSTEM_PACKAGES := gettext
 
 .PHONY: serve backup
 .PHONY: run test lint messages makemessages system-run system-test install clean
-.PHONY: bench bench-pages bench-load bench-report bench-dashboard bench-spreadsheet bench-charts
+.PHONY: bench bench-pages bench-load bench-report bench-spreadsheet bench-charts
 
 run: install system-run messages
 	$(RUN_ENV) $(MANAGE) migrate --no-input
@@ -54,7 +54,7 @@ $(VNU):
 
 # Benchmarks print ratios against a floor measured in the same run (see bench/RESULTS.md).
 # Each uses a throwaway database of its own; bench-load needs PostgreSQL on 127.0.0.1:5432.
-bench: bench-pages bench-load bench-report bench-dashboard bench-spreadsheet bench-charts
+bench: bench-pages bench-load bench-report bench-spreadsheet bench-charts
 
 bench-pages: install messages
 	$(PY) bench/pages.py
@@ -67,9 +67,6 @@ bench-load: install messages
 
 bench-report: install system-test messages
 	$(PY) bench/report.py
-
-bench-dashboard: install messages
-	$(PY) bench/dashboard.py
 
 bench-spreadsheet: install messages
 	$(PY) bench/spreadsheet.py

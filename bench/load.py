@@ -1,22 +1,33 @@
 """Benchmark: throughput under load, gunicorn (2 workers) on PostgreSQL, driven by locust.
 
 Sets up what `make serve` runs, on loopback only: a throwaway PostgreSQL database on
-127.0.0.1:5432 (user postgres, trust auth), migrated and filled with the real plan
-(load_real_plan) and the role groups' users; static files collected into a temporary
-STATIC_ROOT (hashed, STATIC_MANIFEST=true); gunicorn leiden_intl.wsgi with 2 workers on a
-free port of 127.0.0.1, with DEBUG=false HTTPS=false and bench.settings (the project's
-settings with bench/urls.py, so that the same server also serves the bare view).
+127.0.0.1:5432 (user postgres, trust auth), migrated and filled with the synthetic plan at
+10x (generate_scale_data --factor 10: 500 efforts, an open update round); static files
+collected into a temporary STATIC_ROOT (hashed, STATIC_MANIFEST=true); gunicorn
+leiden_intl.wsgi with 2 workers on a free port of 127.0.0.1, with DEBUG=false HTTPS=false
+and bench.settings (the project's settings with bench/urls.py, so that the same server also
+serves the bare view).
 
-Then locust runs headless against each target in turn for SECONDS seconds with USERS
-simulated users that wait for nothing between requests, logged in as the alderman through a
-session created in the database: the bare view (the floor), the dashboard (as served: its
-body comes from each worker's cache, filled before the measurement), and the effort list.
-Prints throughput, p50/p99 and errors per target and the ratio of each throughput to the
-bare view's. Goal: at least 50% of the bare throughput, and no errors. gunicorn is stopped
-and the database dropped at the end, whatever happens. Writes bench/results/load.json.
+20 people log in, each with a session of their own created in the database: 12 steering-group
+members, each in a team of their own with efforts in the open round; 2 programme managers,
+who edit the efforts of two other teams; 2 aldermen, 2 readers, a client and a director.
+locust runs headless with those 20 users, no wait between requests, twice for SECONDS each:
 
-Locust runs on the same 2-core machine as the server and takes CPU from it; the ratios
-compare targets under the same handicap.
+- bare: the bare view only (the floor), as the same 20 people;
+- mix: each person's pages (overview, effort list, effort detail, spearhead detail,
+  dashboard, plus my efforts for the steering group, round detail and completeness for the
+  programme managers), with about 10 % POSTs: progress updates through plan:update-create
+  and effort edits through plan:effort-edit, each after the form's GET (CSRF token, version).
+  See bench/locustfile.py.
+
+Prints per target and per page throughput, p50/p95/p99, errors and 409 conflicts (counted
+apart: a legitimate answer to two people editing one effort), and the mix's throughput as a
+share of the bare view's. Goals: at least 50 % of the bare throughput, no errors. gunicorn
+is stopped and the database dropped at the end, whatever happens. Writes
+bench/results/load.json.
+
+Locust runs on the same 2-core machine as the server and takes CPU from it; the ratio
+compares targets under the same handicap.
 
     make bench-load        (or: .venv/bin/python bench/load.py)
 """
@@ -39,11 +50,21 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 BIN = Path(sys.executable).parent
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
-USERS = 10
-SECONDS = 20
-WARM_UP = 20  # requests per target before locust: every worker compiles and caches
-TARGETS = {"bare": "/bench/bare/", "dashboard": "/dashboard/", "effort list": "/efforts/"}
+USERS = 20
+SECONDS = 25
+FACTOR = 10
+WARM_UP = 4  # requests per page and person's role before locust: both workers compile
+TARGETS = ("bare", "mix")
 GOAL = 0.5
+# the 20 people: role, how many, whether each gets a team of their own to edit
+PEOPLE = [
+    ("regiegroep", 12, True),
+    ("opgavemanager", 2, True),
+    ("wethouder", 2, False),
+    ("lezer", 2, False),
+    ("opdrachtgever", 1, False),
+    ("directieteam", 1, False),
+]
 
 
 def free_port() -> int:
@@ -66,30 +87,88 @@ def admin(sql: str) -> None:
 
 
 def setup_child() -> None:
-    """In the server's environment: migrate, fill, create users; print the session key."""
+    """In the server's environment: migrate, fill, create the 20 people and their sessions;
+    print them as JSON."""
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.auth.models import User
+    from django.contrib.auth.models import Group, User
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
-    from django.test.utils import override_settings
+    from django.urls import reverse
+
+    from plan.models import Effort, Spearhead, SteeringRound, Team
 
     call_command("migrate", verbosity=0)
-    call_command("load_real_plan", verbosity=0)
-    with override_settings(DEBUG=True):  # it refuses without: demo passwords
-        call_command("create_demo_users", verbosity=0)
+    call_command("generate_scale_data", factor=FACTOR, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    user = User.objects.get(username="wethouder")
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    print(json.dumps({"cookie": settings.SESSION_COOKIE_NAME, "session": session.session_key}))
+    steering_round = SteeringRound.objects.open().get()
+    teams = iter(Team.objects.filter(efforts__isnull=False).distinct().order_by("pk"))
+    effort_ids = list(Effort.objects.order_by("pk").values_list("pk", flat=True))
+    spearhead = Spearhead.objects.order_by("number").first()
+    common = [
+        ("overview", reverse("plan:overview")),
+        ("effort list", reverse("plan:effort-list")),
+        ("spearhead detail", reverse("plan:spearhead-detail", args=[spearhead.pk])),
+        ("dashboard", reverse("reporting:dashboard")),
+    ]
+    by_role = {
+        "regiegroep": [("my efforts", reverse("plan:my-efforts"))],
+        "opgavemanager": [
+            ("round detail", reverse("plan:round-detail", args=[steering_round.pk])),
+            ("completeness", reverse("plan:round-completeness", args=[steering_round.pk])),
+        ],
+    }
+    logins = []
+    for role, count, edits in PEOPLE:
+        group = Group.objects.get(name=role)
+        for number in range(1, count + 1):
+            user = User.objects.create(
+                username=f"{role}-{number}",
+                first_name=role.capitalize(),
+                last_name=str(number),
+                is_staff=role == "opgavemanager",
+            )
+            user.groups.add(group)
+            efforts = []
+            if edits:
+                team = next(teams)
+                if role == "regiegroep":
+                    team.members.add(user)
+                efforts = list(
+                    steering_round.efforts.filter(team=team)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
+                )
+            session = SessionStore()
+            session[SESSION_KEY] = str(user.pk)
+            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            session.create()
+            shown = efforts[0] if efforts else effort_ids[(len(logins) * 37) % len(effort_ids)]
+            pages = [
+                *common,
+                ("effort detail", reverse("plan:effort-detail", args=[shown])),
+                *by_role.get(role, []),
+            ]
+            logins.append(
+                {
+                    "username": user.username,
+                    "role": role,
+                    "session": session.session_key,
+                    "efforts": efforts,
+                    "pages": pages,
+                }
+            )
+    counts = {
+        "efforts": len(effort_ids),
+        "round_efforts": steering_round.efforts.count(),
+        "round_updates": steering_round.updates.count(),
+    }
+    print(json.dumps({"cookie": settings.SESSION_COOKIE_NAME, "logins": logins, **counts}))
 
 
 def get(url: str, cookie: str = "") -> int:
@@ -116,8 +195,8 @@ def wait_until_up(base: str, server: subprocess.Popen) -> None:
     raise RuntimeError("gunicorn did not answer /healthz within 30 s")
 
 
-def run_locust(base: str, path: str, cookie: str, session: str, folder: Path) -> dict:
-    prefix = folder / "locust"
+def run_locust(base: str, mode: str, cookie: str, logins: Path, folder: Path) -> dict:
+    prefix = folder / f"locust-{mode}"
     subprocess.run(
         [
             str(BIN / "locust"),
@@ -131,7 +210,7 @@ def run_locust(base: str, path: str, cookie: str, session: str, folder: Path) ->
             "--run-time",
             f"{SECONDS}s",
             "--stop-timeout",
-            "5",
+            "10",
             "--host",
             base,
             "--csv",
@@ -140,25 +219,45 @@ def run_locust(base: str, path: str, cookie: str, session: str, folder: Path) ->
             "--loglevel",
             "WARNING",
         ],
-        env={**os.environ, "BENCH_PATH": path, "BENCH_SESSION": session, "BENCH_COOKIE": cookie},
+        env={
+            **os.environ,
+            "BENCH_MODE": mode,
+            "BENCH_LOGINS": str(logins),
+            "BENCH_COOKIE": cookie,
+        },
         cwd=ROOT,
         check=False,  # exits 1 when a request failed: the failures are counted below
         capture_output=True,
         text=True,
     )
+    conflicts = {}
+    with open(f"{prefix}_failures.csv", newline="") as file:
+        for row in csv.DictReader(file):
+            if "conflict 409" in row["Error"]:
+                conflicts[row["Name"]] = conflicts.get(row["Name"], 0) + int(row["Occurrences"])
+    pages = {}
     with open(f"{prefix}_stats.csv", newline="") as file:
-        row = next(r for r in csv.DictReader(file) if r["Name"] == "Aggregated")
-    return {
-        "requests": int(row["Request Count"]),
-        "errors": int(row["Failure Count"]),
-        "rps": float(row["Requests/s"]),
-        "p50_ms": float(row["50%"]),
-        "p99_ms": float(row["99%"]),
-    }
+        for row in csv.DictReader(file):
+            failures = int(row["Failure Count"])
+            name = row["Name"]
+            conflict = sum(conflicts.values()) if name == "Aggregated" else conflicts.get(name, 0)
+            pages[name] = {
+                "method": row["Type"],
+                "requests": int(row["Request Count"]),
+                "errors": failures - conflict,
+                "conflicts": conflict,
+                "rps": float(row["Requests/s"]),
+                "p50_ms": float(row["50%"]),
+                "p95_ms": float(row["95%"]),
+                "p99_ms": float(row["99%"]),
+            }
+    total = pages.pop("Aggregated")
+    posts = sum(page["requests"] for page in pages.values() if page["method"] == "POST")
+    return {**total, "post_share": posts / max(total["requests"], 1), "pages": pages}
 
 
 def main() -> None:
-    database = f"leiden_intl_bench_{os.getpid()}"
+    database = f"lei_bench_load_{os.getpid()}"
     folder = Path(tempfile.mkdtemp(prefix="leiden-load-"))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -172,6 +271,7 @@ def main() -> None:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECRET_KEY": "benchmark-only-not-secret",
         "BENCH_STATIC_ROOT": str(folder / "static"),
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "PYTHONPATH": str(ROOT),
     }
     server = None
@@ -187,8 +287,15 @@ def main() -> None:
         )
         if out.returncode:
             raise RuntimeError(f"setup failed:\n{out.stderr}")
-        login = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"database {database} ready in {time.perf_counter() - started:.0f} s")
+        setup = json.loads(out.stdout.strip().splitlines()[-1])
+        logins = folder / "logins.json"
+        logins.write_text(json.dumps(setup["logins"]))
+        print(
+            f"database {database} ready in {time.perf_counter() - started:.0f} s: "
+            f"{setup['efforts']} efforts, {setup['round_efforts']} in the open round, "
+            f"{setup['round_updates']} updates in it",
+            flush=True,
+        )
         server = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
@@ -205,15 +312,20 @@ def main() -> None:
             start_new_session=True,
         )
         wait_until_up(base, server)
-        cookie = f"{login['cookie']}={login['session']}"
-        for name, path in TARGETS.items():
-            statuses = {get(base + path, cookie) for _ in range(WARM_UP)}
-            if statuses != {200}:
-                raise RuntimeError(f"{name} {path} answered {statuses} during the warm-up")
+        seen_roles = set()
+        for login in setup["logins"]:
+            if login["role"] in seen_roles:
+                continue
+            seen_roles.add(login["role"])
+            cookie = f"{setup['cookie']}={login['session']}"
+            for name, path in [("bare", "/bench/bare/"), *login["pages"]]:
+                statuses = {get(base + path, cookie) for _ in range(WARM_UP)}
+                if statuses != {200}:
+                    raise RuntimeError(f"{name} {path} answered {statuses} during the warm-up")
         rows = {}
-        for name, path in TARGETS.items():
-            rows[name] = run_locust(base, path, login["cookie"], login["session"], folder)
-            print(f"  {name}: done ({rows[name]['requests']} requests)", flush=True)
+        for mode in TARGETS:
+            rows[mode] = run_locust(base, mode, setup["cookie"], logins, folder)
+            print(f"  {mode}: done ({rows[mode]['requests']} requests)", flush=True)
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
@@ -227,31 +339,45 @@ def main() -> None:
 
     bare = rows["bare"]["rps"]
     print(
-        f"\nLoad: gunicorn 2 workers + PostgreSQL 15, real plan, locust {USERS} users, "
-        f"{SECONDS} s per target, no wait, loopback; load average at the end: "
-        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        f"\nLoad: gunicorn 2 workers + PostgreSQL 15, synthetic plan at {FACTOR}x, locust "
+        f"{USERS} logged-in people, {SECONDS} s per target, no wait, loopback; load average at "
+        f"the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     header = (
-        f"{'target':12} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
-        f"{'errors':>6} {'vs bare':>7}"
+        f"{'target / page':24} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'p99 ms':>7} {'errors':>6} {'409':>4}"
     )
     print(header)
     print("-" * len(header))
-    verdicts = {}
-    for name, row in rows.items():
-        row["ratio"] = row["rps"] / bare
-        verdicts[name] = row["ratio"] >= GOAL and row["errors"] == 0
+
+    def line(name, row):
         print(
-            f"{name:12} {row['requests']:8d} {row['rps']:7.1f} {row['p50_ms']:7.0f} "
-            f"{row['p99_ms']:7.0f} {row['errors']:6d} {row['ratio']:7.2f}"
+            f"{name:24} {row['requests']:8d} {row['rps']:7.1f} {row['p50_ms']:7.0f} "
+            f"{row['p95_ms']:7.0f} {row['p99_ms']:7.0f} {row['errors']:6d} {row['conflicts']:4d}"
         )
-    missed = [name for name, ok in verdicts.items() if not ok]
+
+    for mode, row in rows.items():
+        line(mode, row)
+        if mode != "bare":
+            for name, page in sorted(row["pages"].items()):
+                line(f"  {name}", page)
+    mix = rows["mix"]
+    ratio = mix["rps"] / bare
     print(
-        f"goal: >= {GOAL:.0%} of the bare throughput and 0 errors -> "
-        f"{'met' if not missed else 'MISSED for ' + ', '.join(missed)}"
+        f"mix: {ratio:.2f} of the bare throughput (goal >= {GOAL:.0%}: "
+        f"{'MET' if ratio >= GOAL else 'MISSED'}); {mix['errors']} errors (goal 0: "
+        f"{'MET' if mix['errors'] == 0 else 'MISSED'}); {mix['conflicts']} conflicts (409); "
+        f"POSTs {mix['post_share']:.1%} of the requests"
     )
     RESULTS.mkdir(exist_ok=True)
-    settings = {"users": USERS, "seconds": SECONDS, "workers": 2, "database": "postgresql"}
+    settings = {
+        "users": USERS,
+        "seconds": SECONDS,
+        "workers": 2,
+        "database": "postgresql",
+        "factor": FACTOR,
+        "ratio": ratio,
+    }
     (RESULTS / "load.json").write_text(json.dumps({**settings, "targets": rows}, indent=2))
 
 
