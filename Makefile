@@ -39,7 +39,8 @@ serve: install messages
 	$(SERVE_ENV) $(MANAGE) load_real_plan
 	$(SERVE_ENV) $(VENV)/bin/gunicorn leiden_intl.wsgi --workers 2 --bind 127.0.0.1:8001
 
-# make backup FILE=backup.json (the database of DATABASE_URL); restore with manage.py restore
+# make backup FILE=backup.zip (the database of DATABASE_URL and the uploaded files of
+# MEDIA_ROOT); restore with manage.py restore
 backup: install
 	$(SERVE_ENV) $(MANAGE) backup $(FILE)
 
