@@ -18,7 +18,6 @@ from plan.roles import Role, role_groups_sync
 from plan.services import plan_year_transition, progress_update_submit, steering_round_open
 
 
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 class BackupRestoreTestCase(TransactionTestCase):
     """Back up a portal in use, empty the database, restore: every record is back."""
 
@@ -79,13 +78,6 @@ class BackupRestoreTestCase(TransactionTestCase):
         )
         self.assertEqual(list(regiegroep.teams.values_list("name", flat=True)), ["Economie"])
 
-    def test_restore_refuses_a_database_with_a_plan(self):
-        with tempfile.TemporaryDirectory() as directory:
-            backup = Path(directory) / "backup.zip"
-            call_command("backup", backup, stdout=StringIO())
-            with self.assertRaisesMessage(CommandError, "already holds a plan"):
-                call_command("restore", backup)
-
 
 class BackupMinutesTestCase(TransactionTestCase):
     """The minutes uploaded to a round live in file storage, not in the database: the backup
@@ -145,6 +137,12 @@ class BackupMinutesTestCase(TransactionTestCase):
         call_command("restore", self.backup, stdout=out)
         self.assertIn("1 uploaded file", out.getvalue())
         self.assertEqual(self.download_minutes(), self.minutes)
+
+    def test_restore_refuses_a_database_with_a_plan(self):
+        call_command("backup", self.backup, stdout=StringIO())
+        with self.assertRaisesMessage(CommandError, "already holds a plan"):
+            call_command("restore", self.backup)
+        self.assertEqual(SteeringRound.objects.count(), 1)
 
     def test_restoring_over_the_same_files_keeps_them(self):
         call_command("backup", self.backup, stdout=StringIO())
