@@ -44,8 +44,9 @@ serve: install messages
 backup: install
 	$(SERVE_ENV) $(MANAGE) backup $(FILE)
 
+# Prints the ten slowest tests and the suite's wall time (bash's `time`).
 test: install system-test $(VNU) messages lint
-	$(TEST_ENV) $(PY) -m pytest
+	time $(TEST_ENV) $(PY) -m pytest --durations=10
 
 # The Nu HTML Checker for tests/test_html_validity.py, from npm; runs on the Java of the
 # machine (11 or later), so the JRE download of the package's install script is skipped.
