@@ -39,12 +39,14 @@ serve: install messages
 	$(SERVE_ENV) $(MANAGE) load_real_plan
 	$(SERVE_ENV) $(VENV)/bin/gunicorn leiden_intl.wsgi --workers 2 --bind 127.0.0.1:8001
 
-# make backup FILE=backup.json (the database of DATABASE_URL); restore with manage.py restore
+# make backup FILE=backup.zip (the database of DATABASE_URL and the uploaded files of
+# MEDIA_ROOT); restore with manage.py restore
 backup: install
 	$(SERVE_ENV) $(MANAGE) backup $(FILE)
 
+# Prints the ten slowest tests and the suite's wall time (bash's `time`).
 test: install system-test $(VNU) messages lint
-	$(TEST_ENV) $(PY) -m pytest
+	time $(TEST_ENV) $(PY) -m pytest --durations=10
 
 # The Nu HTML Checker for tests/test_html_validity.py, from npm; runs on the Java of the
 # machine (11 or later), so the JRE download of the package's install script is skipped.

@@ -62,6 +62,63 @@ def test_the_annual_report_preview(page, live_server, plan_data, artifacts):
     axe_check(page, "opgavemanager (English report)")
 
 
+SCROLL_REGIONS_JS = """() => [...document.querySelectorAll('main table')].map(table => {
+  const region = table.parentElement;
+  const label = document.getElementById(region.getAttribute('aria-labelledby'));
+  return {
+    table: table.caption ? table.caption.textContent.trim() : table.outerHTML.slice(0, 80),
+    region: region.classList.contains('table-scroll') && region.getAttribute('role') === 'region',
+    label: label !== null && label === table.caption && label.textContent.trim() !== '',
+    tabIndex: region.tabIndex,
+    overflow: region.scrollWidth - region.clientWidth,
+  };
+})"""
+
+
+def assert_tables_scroll_in_labelled_regions(page, live_server, path: str, role: str) -> None:
+    """At 320 px only the tables scroll, each in a region named by its caption that the
+    keyboard reaches with Tab and scrolls with the arrow keys; the page itself does not."""
+    page.set_viewport_size(NARROW)
+    goto(page, live_server, path)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= NARROW["width"], page.evaluate(OVERFLOWING_ELEMENTS_JS)
+    tables = page.evaluate(SCROLL_REGIONS_JS)
+    assert tables and max(t["overflow"] for t in tables) > 100, tables
+    assert [t for t in tables if not (t["region"] and t["label"] and t["tabIndex"] == 0)] == []
+    ids = page.eval_on_selector_all("[id]", "els => els.map(el => el.id)")
+    assert len(ids) == len(set(ids)), "duplicate ids"
+
+    regions = page.locator("main .table-scroll")
+    reached = set()
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        index = regions.evaluate_all("els => els.indexOf(document.activeElement)")
+        if index >= 0:
+            reached.add(index)
+            if len(reached) == regions.count():
+                break
+    assert len(reached) == regions.count(), f"Tab reached {len(reached)} of {regions.count()}"
+    widest = max(range(len(tables)), key=lambda i: tables[i]["overflow"])
+    regions.nth(widest).focus()
+    page.keyboard.press("ArrowRight")  # scrolls smoothly: wait for it
+    page.wait_for_function(
+        "i => document.querySelectorAll('main .table-scroll')[i].scrollLeft > 0", arg=widest
+    )
+    axe_check(page, f"{role} @320px")
+
+
+def test_the_annual_report_preview_at_320_px(page, live_server, plan_data, artifacts):
+    login(page, live_server, "opgavemanager")
+    assert_tables_scroll_in_labelled_regions(page, live_server, "/report/2022/", "opgavemanager")
+    page.locator("[aria-labelledby=efforts-priority-caption]").scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "report-2022-320.png")
+
+
+def test_the_evaluation_at_320_px(page, live_server, plan_data):
+    login(page, live_server, "opgavemanager")
+    assert_tables_scroll_in_labelled_regions(page, live_server, "/evaluation/", "opgavemanager")
+
+
 def test_public_pages_without_login(page, live_server, plan_data):
     from plan.models import PlanYear
     from plan.selectors import plan_current, plan_snapshot

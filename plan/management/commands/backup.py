@@ -1,29 +1,27 @@
-"""Write everything the portal holds to one JSON file (restore it with `restore`)."""
+"""Write everything the portal holds to one zip file (restore it with `restore`)."""
 
 from pathlib import Path
 
-from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-# Rebuilt by migrate on an empty database, or not worth keeping.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+from plan.backups import backup_write
 
 
 class Command(BaseCommand):
-    help = "Back up the database (plan, rounds, years with their adopted PDFs, users) to FILE."
+    help = (
+        "Back up the database (plan, rounds, years with their adopted PDFs, users) and the "
+        "uploaded files it refers to (the rounds' minutes) to the zip FILE."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
 
     def handle(self, *args, file, **options):
-        call_command(
-            "dumpdata",
-            natural_foreign=True,
-            natural_primary=True,
-            exclude=EXCLUDED,
-            output=str(file),
-            indent=None,
-            verbosity=0,
-        )
+        missing = backup_write(path=file)
+        if missing:  # the backup is written, but fails loudly: these files are lost already
+            raise CommandError(
+                f"Backed up to {file}, but storage lacks {len(missing)} file(s) the database "
+                "refers to: " + ", ".join(missing)
+            )
         if options["verbosity"] > 0:
             self.stdout.write(f"Backed up to {file} ({file.stat().st_size:,} bytes).")
