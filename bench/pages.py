@@ -66,10 +66,15 @@ def p95(values: list[float]) -> float:
     return sorted(values)[round(0.95 * (len(values) - 1))]
 
 
-def stand_in_pdf(*, plan_year) -> bytes:
-    """settings.PLAN_YEAR_REPORT while preparing: adopting a year renders the annual report
-    to PDF, minutes at 100x, and no page measured here reads it."""
-    return b"%PDF-1.7\n% stand-in written by bench/pages.py\n"
+def stand_in_freeze(*, plan_year, by, when) -> tuple[dict, bytes]:
+    """settings.PLAN_YEAR_REPORT while preparing: the real frozen data, but a stand-in for
+    the PDF (rendering it takes minutes at 100x, and no page measured here reads it)."""
+    from plan.selectors import plan_snapshot
+    from reporting.report import report_data
+
+    snapshot = plan_snapshot(plan=plan_year.plan)
+    snapshot["report"] = report_data(plan=plan_year.plan, year=plan_year.year)
+    return snapshot, b"%PDF-1.7\n% stand-in written by bench/pages.py\n"
 
 
 class Probe:
@@ -208,7 +213,7 @@ def prepare(factor: int | None) -> dict:
     )
     plan = plan_current()
     plan_year = PlanYear.objects.create(plan=plan, year=REPORT_YEAR)
-    with override_settings(PLAN_YEAR_REPORT="bench.pages.stand_in_pdf"):
+    with override_settings(PLAN_YEAR_REPORT="bench.pages.stand_in_freeze"):
         for state, role in [
             (PlanYear.State.ADVISED, Role.PROGRAMME_MANAGER),
             (PlanYear.State.ENDORSED, Role.CLIENT),

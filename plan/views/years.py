@@ -3,12 +3,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
+
+EFFORTS_PER_PAGE = 50
 
 
 def _plan():
@@ -20,7 +24,7 @@ def _plan():
 
 def year_list(request):
     plan = _plan()
-    years = plan.years.all()
+    years = plan.years.defer("snapshot", "report_pdf")
     can_start = request.user.has_perm("plan.add_planyear")
     return render(
         request, "plan/year_list.html", {"plan": plan, "years": years, "can_start": can_start}
@@ -28,15 +32,24 @@ def year_list(request):
 
 
 def year_detail(request, year):
+    """The year's trail and step; for an adopted year the plan as adopted, its efforts a
+    page at a time (only the snapshot's plan, spearheads and efforts are read, not the
+    report's data it also holds)."""
     plan = _plan()
-    plan_year = get_object_or_404(plan.years.all(), year=year)
-    steps = plan_year.steps.select_related("by")
-    others = plan.years.exclude(pk=plan_year.pk)
+    years = plan.years.defer("snapshot", "report_pdf")
+    adopted = years.annotate(
+        adopted_plan=F("snapshot__plan"),
+        adopted_spearheads=F("snapshot__spearheads"),
+        adopted_efforts=F("snapshot__efforts"),
+    )
+    plan_year = get_object_or_404(adopted, year=year)
+    efforts = plan_year.adopted_efforts or []
     context = {
         "plan_year": plan_year,
-        "steps": steps,
+        "steps": plan_year.steps.select_related("by"),
         "moves": plan_year.moves_for(request.user),
-        "others": others,
+        "others": years.exclude(pk=plan_year.pk),
+        "page": Paginator(efforts, EFFORTS_PER_PAGE).get_page(request.GET.get("page")),
     }
     return render(request, "plan/year_detail.html", context)
 
