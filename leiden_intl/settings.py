@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "plan.context_processors.awaiting_decision",
             ],
         },
     },
@@ -181,6 +182,9 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "internationalisering@leiden.nl")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECURITY_CONTACT = os.getenv("SECURITY_CONTACT", "security@leiden.nl")
+# Where people reach the portal: the start of every link in an e-mail (there is no request
+# to take the host from when a command or a commit hook sends mail).
+PORTAL_URL = os.getenv("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Renders a plan year's annual report when it is adopted (plan does not import reporting).
 PLAN_YEAR_REPORT = "reporting.report.plan_year_freeze"

@@ -520,6 +520,12 @@ class PlanYear(models.Model):
     def is_frozen(self) -> bool:
         return self.state in (self.State.ADOPTED, self.State.SENT_TO_COUNCIL)
 
+    @property
+    def next_step_label(self) -> str:
+        """The state the next step along the chain leads to ("" once sent to the council)."""
+        step = PLAN_YEAR_CHAIN.get(self.state)
+        return self.State(step[0]).label if step else ""
+
     def moves_for(self, user) -> list[dict]:
         """The moves this user may make now: at most one step forward (by the role whose turn
         it is) and, for a reviewer, sending it back to draft."""

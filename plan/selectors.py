@@ -2,22 +2,36 @@
 
 from datetime import date
 
-from django.contrib.auth.models import User
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.contrib.auth.models import Group, User
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from .models import (
+    PLAN_YEAR_CHAIN,
     Effort,
     Goal,
     Partner,
     Plan,
+    PlanYear,
     ProgressUpdate,
     Spearhead,
     SteeringRound,
     TargetGroup,
     Team,
 )
+from .roles import Role
 
 
 def plan_current() -> Plan | None:
@@ -287,21 +301,57 @@ def round_missing_efforts(*, steering_round: SteeringRound, team_id: int | None 
     )
 
 
-def round_missing_by_contact(*, steering_round: SteeringRound) -> list[tuple]:
-    """(user, [efforts]) for everyone who still owes an update: the effort's lead, or when it
-    has none, the members of its team."""
-    missing = (
-        steering_round.efforts.exclude(updates__steering_round=steering_round)
-        .select_related("spearhead", "lead")
-        .prefetch_related("team__members")
+def round_awaiting_update(*, effort: Effort) -> SteeringRound | None:
+    """The open round that still waits for this effort's update, if any. One query."""
+    has_update = ProgressUpdate.objects.filter(steering_round=OuterRef("pk"), effort=effort)
+    return SteeringRound.objects.open().filter(efforts=effort).exclude(Exists(has_update)).first()
+
+
+def round_contacts(*, efforts) -> dict:
+    """Who is told about each of these efforts: its lead when active with an e-mail address;
+    else the active members of its team who have one; else the programme managers who have
+    one. Returns {"contacts": [(user, [effort, …])] by username, "unreachable": [effort, …]}
+    (efforts no one can be told about); every effort gets `reached_as`: "lead", "team",
+    "programme_manager" or None. Three queries at most, whatever the number of efforts."""
+    reachable = User.objects.filter(is_active=True).exclude(email="")
+    efforts = (
+        efforts.select_related("spearhead", "team", "lead")
+        .prefetch_related(Prefetch("team__members", queryset=reachable.order_by("username")))
         .order_by("spearhead__number", "number")
     )
+    managers = None
     by_user: dict[int, tuple] = {}
-    for effort in missing:
-        contacts = [effort.lead] if effort.lead else list(effort.team.members.all())
+    unreachable = []
+    for effort in efforts:
+        lead = effort.lead
+        if lead is not None and lead.is_active and lead.email:
+            effort.reached_as, contacts = "lead", [lead]
+        elif members := list(effort.team.members.all()):
+            effort.reached_as, contacts = "team", members
+        else:
+            if managers is None:
+                managers = list(
+                    reachable.filter(groups__name=Role.PROGRAMME_MANAGER)
+                    .distinct()
+                    .order_by("username")
+                )
+            effort.reached_as, contacts = ("programme_manager" if managers else None), managers
+        if not contacts:
+            unreachable.append(effort)
         for contact in contacts:
             by_user.setdefault(contact.pk, (contact, []))[1].append(effort)
-    return sorted(by_user.values(), key=lambda item: item[0].get_username())
+    return {
+        "contacts": sorted(by_user.values(), key=lambda item: item[0].get_username()),
+        "unreachable": unreachable,
+    }
+
+
+def round_missing_by_contact(*, steering_round: SteeringRound) -> dict:
+    """`round_contacts` for the round's efforts that still have no update."""
+    missing = steering_round.efforts.exclude(
+        Exists(ProgressUpdate.objects.filter(effort=OuterRef("pk"), steering_round=steering_round))
+    )
+    return round_contacts(efforts=missing)
 
 
 def my_efforts(*, user) -> dict:
@@ -346,6 +396,28 @@ def plan_year_readiness(*, plan_year) -> dict:
         "without_update": counts["without_update"],
         "open_round": open_round,
     }
+
+
+# --- plan years ------------------------------------------------------------------------------
+
+
+def plan_years_awaiting(*, user) -> list[PlanYear]:
+    """The current plan's years whose next step is this user's (PLAN_YEAR_CHAIN): the role
+    check and the years in one query."""
+    if not user.is_authenticated:
+        return []
+    whose_turn = Case(
+        *(When(state=state, then=Value(role)) for state, (_n, role) in PLAN_YEAR_CHAIN.items()),
+        output_field=CharField(),
+    )
+    current = Plan.objects.order_by("-start_year", "-pk").values("pk")[:1]
+    return list(
+        PlanYear.objects.filter(plan=Subquery(current))
+        .defer("snapshot", "report_pdf")
+        .alias(whose_turn=whose_turn)
+        .filter(Exists(Group.objects.filter(user=user, name=OuterRef("whose_turn"))))
+        .order_by("year")
+    )
 
 
 # --- plan years: snapshots and their comparison ---------------------------------------------

@@ -6,7 +6,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -26,6 +26,7 @@ from .models import (
 from .selectors import (
     effort_changes_since,
     plan_current,
+    round_contacts,
     round_missing_by_contact,
 )
 
@@ -66,7 +67,52 @@ def steering_round_open(*, meeting_date: date, deadline: date, opened_by: User) 
         meeting_date=meeting_date, deadline=deadline, opened_by=opened_by
     )
     steering_round.efforts.set(Effort.objects.filter(spearhead__plan=plan_current()).open())
+    transaction.on_commit(lambda: steering_round_mail_open(steering_round=steering_round))
     return steering_round
+
+
+def steering_round_mail_open(*, steering_round: SteeringRound) -> dict:
+    """Tell each contact of the round's efforts (selectors.round_contacts) which of them take
+    part, the deadline and where to submit. Returns what `_steering_round_mail` returns."""
+    reach = round_contacts(efforts=steering_round.efforts.all())
+    with translation.override(settings.LANGUAGE_CODE):  # staff mail is Dutch
+        subject = _("Update round open: submit your updates before %(date)s") % {
+            "date": steering_round.deadline.strftime("%d-%m-%Y")
+        }
+        return _steering_round_mail(
+            steering_round=steering_round,
+            reach=reach,
+            subject=subject,
+            template="plan/email/round_open.txt",
+        )
+
+
+def _steering_round_mail(
+    *, steering_round: SteeringRound, reach: dict, subject: str, template: str
+) -> dict:
+    """One mail per contact over one connection. Returns {"sent": [addresses], "unreachable":
+    [efforts], "rerouted": [efforts told to their team or the programme managers]}."""
+    messages = []
+    for contact, efforts in reach["contacts"]:
+        context = {
+            "contact": contact,
+            "round": steering_round,
+            "led": [e for e in efforts if e.reached_as == "lead"],
+            "of_team": [e for e in efforts if e.reached_as == "team"],
+            "unled": [e for e in efforts if e.reached_as == "programme_manager"],
+        }
+        body = render_to_string(template, context)
+        messages.append(EmailMessage(subject=subject, body=body, to=[contact.email]))
+    get_connection().send_messages(messages)
+    told = {effort for _contact, efforts in reach["contacts"] for effort in efforts}
+    return {
+        "sent": [message.to[0] for message in messages],
+        "unreachable": reach["unreachable"],
+        "rerouted": sorted(
+            (e for e in told if e.reached_as != "lead"),
+            key=lambda e: (e.spearhead.number, e.number),
+        ),
+    }
 
 
 @transaction.atomic
@@ -119,25 +165,24 @@ def progress_update_submit(
     return update
 
 
-def steering_round_send_reminders(*, steering_round: SteeringRound) -> list[str]:
-    """E-mail each lead who still has efforts without an update; returns the addresses."""
+def steering_round_send_reminders(*, steering_round: SteeringRound) -> dict:
+    """E-mail whoever is to submit the missing updates: the lead, else the team, else the
+    programme managers (selectors.round_contacts). Returns {"sent": [addresses],
+    "unreachable": [efforts no one could be told about], "rerouted": [efforts told to their
+    team or the programme managers instead of a lead]}."""
     if not steering_round.is_open:
         raise ValidationError(_("Reminders are only sent for an open update round."))
-    sent = []
+    reach = round_missing_by_contact(steering_round=steering_round)
     with translation.override(settings.LANGUAGE_CODE):  # staff mail is Dutch
-        for contact, efforts in round_missing_by_contact(steering_round=steering_round):
-            if not contact.email:
-                continue
-            context = {"contact": contact, "efforts": efforts, "round": steering_round}
-            send_mail(
-                subject=_("Reminder: update your efforts before %(date)s")
-                % {"date": steering_round.deadline.strftime("%d-%m-%Y")},
-                message=render_to_string("plan/email/round_reminder.txt", context),
-                from_email=None,
-                recipient_list=[contact.email],
-            )
-            sent.append(contact.email)
-    return sent
+        subject = _("Reminder: update your efforts before %(date)s") % {
+            "date": steering_round.deadline.strftime("%d-%m-%Y")
+        }
+        return _steering_round_mail(
+            steering_round=steering_round,
+            reach=reach,
+            subject=subject,
+            template="plan/email/round_reminder.txt",
+        )
 
 
 # --- plan years ------------------------------------------------------------------------------

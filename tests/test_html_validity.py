@@ -77,9 +77,14 @@ def site(db, settings, tmp_path):
         progress=40,
         note="Voortgang volgens plan.",
     )
+    missing = (
+        steering_round.efforts.filter(team__members=users["regiegroep"]).exclude(pk=effort.pk)
+    ).first()
+    assert missing is not None, "the lead's team has only one effort in the round"
     return {
         "users": users,
         "effort": effort,
+        "missing": missing,
         "goal": effort.goals.order_by("number").first(),
         "round": steering_round,
     }
@@ -103,6 +108,12 @@ def pages(site) -> list[tuple[str, str | None, str, dict | None]]:
             "regiegroep",
             reverse("plan:effort-edit", args=[effort.pk]),
             {"version": effort.version, "title": "", "progress": "-5", "status": ""},
+        ),
+        (  # with the notice that the round still waits for the update
+            "effort-edit-update-missing",
+            "regiegroep",
+            reverse("plan:effort-edit", args=[site["missing"].pk]),
+            None,
         ),
         ("update-form", "regiegroep", reverse("plan:update-create", args=[effort.pk]), None),
         (
@@ -147,6 +158,8 @@ def pages(site) -> list[tuple[str, str | None, str, dict | None]]:
         ("plan-year-compare", "lezer", reverse("plan:year-compare", args=[2022, 2023]), None),
         ("import-upload", "opgavemanager", reverse("plan:import-upload"), None),
         ("dashboard", "wethouder", reverse("reporting:dashboard"), None),
+        # 2023 awaits the client's step: the notice and the menu's badge
+        ("dashboard-awaiting", "opdrachtgever", reverse("reporting:dashboard"), None),
         ("evaluation", "directieteam", reverse("reporting:evaluation"), None),
         ("annual-report", "opgavemanager", reverse("reporting:annual-report", args=[2022]), None),
         (

@@ -1,4 +1,6 @@
 from django import template
+from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
 
@@ -39,3 +41,9 @@ def dutch(text):
     """Content that only exists in Dutch (team names, notes), marked as Dutch on a page in
     another language; on a Dutch page it is plain escaped text."""
     return plan_content.marked_dutch(text)
+
+
+@register.simple_tag
+def portal_url(view_name: str, *args) -> str:
+    """The absolute address of a page, for e-mails: settings.PORTAL_URL and the path."""
+    return settings.PORTAL_URL + reverse(view_name, args=args)

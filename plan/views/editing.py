@@ -3,9 +3,10 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .. import services
+from .. import selectors, services
 from ..forms import EffortForm, EffortManageForm, ProgressUpdateForm
 from ..models import Effort, SteeringRound
 
@@ -16,6 +17,7 @@ def effort_edit(request, pk):
         raise PermissionDenied
     form_class = EffortManageForm if effort.can_manage(request.user) else EffortForm
     form = form_class(request.POST or None, instance=effort)
+    pending_round = selectors.round_awaiting_update(effort=effort)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -27,10 +29,30 @@ def effort_edit(request, pk):
             form.data = form.data.copy()
             form.data["version"] = error.current_version  # saving again overrides, knowingly
         else:
-            messages.success(request, _("The effort has been saved."))
+            if pending_round is None:
+                messages.success(request, _("The effort has been saved."))
+            else:  # a warning: saving is done, but the round still waits for the update
+                saved = _("The effort has been saved.")
+                messages.warning(request, f"{saved} {_round_update_missing(pending_round)}")
             return redirect(effort)
-    context = {"effort": effort, "form": form, "conflict": conflict}
+    context = {
+        "effort": effort,
+        "form": form,
+        "conflict": conflict,
+        "pending_round": pending_round,
+        "update_missing": _round_update_missing(pending_round) if pending_round else "",
+    }
     return render(request, "plan/effort_form.html", context, status=409 if conflict else 200)
+
+
+def _round_update_missing(steering_round) -> str:
+    return _(
+        "This effort still needs its update for the round of %(meeting)s (deadline "
+        "%(deadline)s). Editing the effort does not count as the update."
+    ) % {
+        "meeting": date_format(steering_round.meeting_date, "j F Y"),
+        "deadline": date_format(steering_round.deadline, "j F Y"),
+    }
 
 
 def update_create(request, pk):

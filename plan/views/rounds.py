@@ -19,6 +19,7 @@ from ..models import SteeringRound
 
 manage_rounds = permission_required("plan.change_steeringround", raise_exception=True)
 MISSING_PER_PAGE = 50
+UPDATES_PER_PAGE = 50
 
 
 def my_efforts(request):
@@ -70,13 +71,13 @@ def round_detail(request, pk):
     updates = steering_round.updates.select_related("effort__spearhead", "author").order_by(
         "effort__spearhead__number", "effort__number"
     )
-    events = steering_round.events.select_related("by")
+    page = Paginator(updates, UPDATES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "round": steering_round,
         "form": form,
-        "updates": updates,
+        "page": page,
         "can_manage": can_manage,
-        "events": events,
+        "events": steering_round.events.select_related("by"),
     }
     return render(request, "plan/round_detail.html", context)
 
@@ -117,16 +118,44 @@ def _int_or_none(value) -> int | None:
 def round_reminders(request, pk):
     steering_round = get_object_or_404(SteeringRound, pk=pk)
     try:
-        sent = services.steering_round_send_reminders(steering_round=steering_round)
+        result = services.steering_round_send_reminders(steering_round=steering_round)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request,
-            ngettext("%(count)d reminder sent.", "%(count)d reminders sent.", len(sent))
-            % {"count": len(sent)},
-        )
+        level = messages.WARNING if result["unreachable"] else messages.SUCCESS
+        messages.add_message(request, level, _reminders_sent(result))
     return redirect("plan:round-completeness", pk=pk)
+
+
+def _reminders_sent(result: dict) -> str:
+    """Whom the reminders reached, and which efforts reached no one at all."""
+    sent, rerouted = len(result["sent"]), len(result["rerouted"])
+    told = [
+        ngettext("%(count)d reminder sent.", "%(count)d reminders sent.", sent) % {"count": sent}
+    ]
+    if rerouted:
+        told.append(
+            ngettext(
+                "For %(count)d effort without a lead who can be reached by e-mail, it went to "
+                "its team or the programme manager.",
+                "For %(count)d efforts without a lead who can be reached by e-mail, it went to "
+                "their team or the programme manager.",
+                rerouted,
+            )
+            % {"count": rerouted}
+        )
+    if unreachable := result["unreachable"]:
+        told.append(
+            ngettext(
+                "No one could be reached for this effort (no lead, team member or programme "
+                "manager with an e-mail address): %(efforts)s.",
+                "No one could be reached for these %(count)d efforts (no lead, team member or "
+                "programme manager with an e-mail address): %(efforts)s.",
+                len(unreachable),
+            )
+            % {"count": len(unreachable), "efforts": "; ".join(map(str, unreachable))}
+        )
+    return " ".join(told)
 
 
 @manage_rounds

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
+from ..context_processors import plan_years_awaiting
 
 EFFORTS_PER_PAGE = 50
 
@@ -24,7 +25,10 @@ def _plan():
 
 def year_list(request):
     plan = _plan()
-    years = plan.years.defer("snapshot", "report_pdf")
+    years = list(plan.years.defer("snapshot", "report_pdf"))
+    awaiting = {plan_year.pk for plan_year in plan_years_awaiting(request)}
+    for plan_year in years:
+        plan_year.awaits_you = plan_year.pk in awaiting
     can_start = request.user.has_perm("plan.add_planyear")
     return render(
         request, "plan/year_list.html", {"plan": plan, "years": years, "can_start": can_start}

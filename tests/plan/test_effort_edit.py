@@ -1,7 +1,9 @@
 from django.urls import reverse
 
+from plan import selectors
 from plan.models import Effort
-from tests.base import BaseTestCase
+from plan.services import progress_update_submit, steering_round_close
+from tests.base import BaseTestCase, RoundTestCase
 
 
 def form_data(effort, **changes):
@@ -89,8 +91,10 @@ class EffortEditTestCase(BaseTestCase):
     def test_it_runs_a_fixed_number_of_queries(self):
         self.client.force_login(self.alice)
         # session, user, effort+spearhead+team, permissions (2), membership, and the
-        # form's goals, partners and target groups (choices and current values)
-        with self.assertNumQueries(12):
+        # form's goals, partners and target groups (choices and current values), the open
+        # round still waiting for this effort's update, and the menu's plan years awaiting
+        # the user's decision (plan.context_processors)
+        with self.assertNumQueries(14):
             self.client.get(self.url)
 
 
@@ -196,3 +200,51 @@ class EffortHistoryTestCase(BaseTestCase):
         self.assertContains(r, "door bob op")
         history = self.client.get(reverse("admin:plan_effort_history", args=[self.effort.pk]))
         self.assertContains(history, "bob")
+
+
+class EffortEditDuringRoundTestCase(RoundTestCase):
+    """Effort 3.4 stayed "ontbreekt" after its lead edited it: the edit page says so."""
+
+    def setUp(self):
+        self.url = reverse("plan:effort-edit", args=[self.effort.pk])
+        self.client.force_login(self.alice)
+
+    def test_the_edit_page_says_the_update_is_still_missing_and_links_to_it(self):
+        r = self.client.get(self.url)
+        self.assertContains(
+            r,
+            "Voor deze inspanning ontbreekt nog de update voor de ronde van 15 maart 2023 "
+            "(uiterlijk 1 maart 2023). Het bewerken van de inspanning telt niet als de update.",
+        )
+        self.assertContains(r, f'href="{reverse("plan:update-create", args=[self.effort.pk])}"')
+
+    def test_saving_says_it_again_and_the_update_is_still_missing(self):
+        data = form_data(self.effort, note="Nieuwe toelichting")
+        r = self.client.post(self.url, data, follow=True)
+        self.assertEqual(r.redirect_chain, [(self.effort.get_absolute_url(), 302)])
+        self.assertContains(r, "De inspanning is opgeslagen. Voor deze inspanning ontbreekt nog")
+        self.assertFalse(self.round.updates.filter(effort=self.effort).exists())
+        completeness = selectors.round_completeness(steering_round=self.round)
+        self.assertEqual(completeness["missing"], 2)
+
+    def test_no_notice_once_the_update_is_in_or_without_an_open_round(self):
+        progress_update_submit(
+            effort=self.effort,
+            steering_round=self.round,
+            author=self.alice,
+            status="on_track",
+            progress=50,
+            note="Goed op weg",
+        )
+        self.assertNotContains(self.client.get(self.url), "ontbreekt nog de update")
+        self.effort.refresh_from_db()  # the update raised its version
+        r = self.client.post(self.url, form_data(self.effort), follow=True)
+        self.assertContains(r, "De inspanning is opgeslagen.")
+        self.assertNotContains(r, "ontbreekt nog de update")
+        self.effort.updates.all().delete()
+        steering_round_close(steering_round=self.round)
+        self.assertNotContains(self.client.get(self.url), "ontbreekt nog de update")
+
+    def test_an_effort_outside_the_round_gets_no_notice(self):
+        self.round.efforts.remove(self.effort)
+        self.assertNotContains(self.client.get(self.url), "ontbreekt nog de update")

@@ -134,14 +134,15 @@ class RoundCycleTestCase(RoundTestCase):
         self.client.force_login(self.bob)
         url = reverse("plan:round-completeness", args=[self.round.pk])
         # session, user, permissions (2), round, counts per team, then the missing efforts
-        # a page at a time: their count and the page with team, spearhead and lead
-        with self.assertNumQueries(8):
+        # a page at a time: their count and the page with team, spearhead and lead; and the
+        # menu's plan years awaiting the user's decision (plan.context_processors)
+        with self.assertNumQueries(9):
             self.client.get(url)
         self.add_efforts(10)
         self.round.efforts.set(Effort.objects.all())
         for effort in Effort.objects.all()[:6]:
             submit(effort, self.round, self.charlie)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             r = self.client.get(url)
         self.assertEqual((r.context["submitted"], r.context["missing"]), (6, 6))
         self.assertEqual(len(r.context["page"].object_list), 6)
@@ -171,14 +172,15 @@ class MyEffortsTestCase(RoundTestCase):
 
     def test_it_runs_the_same_queries_with_many_efforts_and_updates(self):
         self.client.force_login(self.charlie)
-        # session, user, efforts, open round, efforts in the round, updates
-        with self.assertNumQueries(6):
+        # session, user, efforts, open round, efforts in the round, updates, and the plan
+        # years awaiting the user's decision (notice and menu, plan.context_processors)
+        with self.assertNumQueries(7):
             self.client.get(self.url)
         self.add_efforts(12)
         self.round.efforts.set(Effort.objects.all())
         for effort in Effort.objects.filter(team=self.team_w)[:8]:
             submit(effort, self.round, self.charlie)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             r = self.client.get(self.url)
         self.assertEqual(len(r.context["rows"]), 13)
         self.assertEqual(len(r.context["to_do"]), 5)
@@ -188,14 +190,15 @@ class EffortListWithUpdatesTestCase(RoundTestCase):
     def test_the_effort_list_runs_the_same_queries_with_many_updates(self):
         self.client.force_login(self.alice)
         url = reverse("plan:effort-list")
-        # 9, the permissions that decide on "Import"
-        with self.assertNumQueries(11):
+        # 9, the permissions that decide on "Import", and the menu's plan years awaiting
+        # the user's decision (plan.context_processors)
+        with self.assertNumQueries(12):
             self.client.get(url)
         self.add_efforts(10)
         self.round.efforts.set(Effort.objects.all())
         for effort in Effort.objects.all():
             submit(effort, self.round, self.bob)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(12):
             self.client.get(url)
 
 

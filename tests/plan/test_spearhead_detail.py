@@ -31,11 +31,12 @@ class SpearheadDetailTestCase(BaseTestCase):
     def test_it_runs_the_same_queries_for_a_bigger_plan(self):
         self.client.force_login(self.charlie)
         # session, user, spearhead+plan, goals with their counts, then the efforts a page
-        # at a time: count, page, their goals
-        with self.assertNumQueries(7):
+        # at a time: count, page, their goals; and the menu's plan years awaiting the user's
+        # decision (plan.context_processors)
+        with self.assertNumQueries(8):
             self.client.get(self.url)
         self.add_efforts(60, spearhead=self.integration)
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             r = self.client.get(self.url)
         self.assertEqual(len(r.context["page"].object_list), 50)
         self.assertContains(r, "61 inspanningen")

@@ -157,11 +157,12 @@ class ReportViewsTestCase(BaseTestCase):
         )
         # session, user, plan, the plan year (and its steps when it exists), efforts
         # (+goals), updates, history, goals, spearheads, monitor values with their
-        # indicators, the previous adopted year
-        with self.assertNumQueries(12):
+        # indicators, the previous adopted year, and the menu's plan years awaiting the
+        # user's decision (plan.context_processors)
+        with self.assertNumQueries(13):
             self.client.get(url)
         self.add_efforts(20)
-        with self.assertNumQueries(12):
+        with self.assertNumQueries(13):
             self.client.get(url)
 
     def make_indicator(self, name="Aandeel internationals"):

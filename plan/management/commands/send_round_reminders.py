@@ -1,4 +1,5 @@
-"""E-mail the leads who have not yet submitted their updates for the open round."""
+"""E-mail whoever still owes updates for the open round: lead, else team, else the
+programme manager."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -13,6 +14,9 @@ class Command(BaseCommand):
         steering_round = SteeringRound.objects.open().first()
         if steering_round is None:
             raise CommandError("There is no open update round.")
-        sent = steering_round_send_reminders(steering_round=steering_round)
+        result = steering_round_send_reminders(steering_round=steering_round)
         if options["verbosity"] > 0:
+            sent = result["sent"]
             self.stdout.write(f"{len(sent)} reminder(s) sent: {', '.join(sent) or '-'}")
+            for effort in result["unreachable"]:
+                self.stdout.write(f"No one to remind for {effort.code} {effort.title}")

@@ -1,0 +1,96 @@
+"""What the steering group reads on the round page: every submitted update in full."""
+
+from django.urls import reverse
+
+from plan.models import Effort
+from plan.services import progress_update_submit
+from tests.base import RoundTestCase
+
+
+def submit(effort, steering_round, author, **extra):
+    return progress_update_submit(
+        effort=effort,
+        steering_round=steering_round,
+        author=author,
+        status="at_risk",
+        progress=60,
+        note=f"Toelichting {effort.code}",
+        **extra,
+    )
+
+
+class RoundDetailTestCase(RoundTestCase):
+    def setUp(self):
+        self.url = self.round.get_absolute_url()
+
+    def test_each_update_shows_status_progress_note_next_steps_and_risks(self):
+        submit(
+            self.effort,
+            self.round,
+            self.alice,
+            next_steps="Subsidieaanvraag indienen in april",
+            risks="Capaciteit bij de partner",
+        )
+        for user in (self.alice, self.bob, self.charlie, self.wethouder):
+            self.client.force_login(user)
+            r = self.client.get(self.url)
+            self.assertContains(r, "<dt>Volgende stappen</dt>", html=False)
+            self.assertContains(r, "Subsidieaanvraag indienen in april")
+            self.assertContains(r, "Capaciteit bij de partner")
+            self.assertContains(r, "Toelichting 3.1")
+            self.assertContains(r, "Aandacht nodig")
+            self.assertContains(r, "60%")
+
+    def test_updates_are_grouped_per_spearhead_in_plan_order(self):
+        submit(self.effort, self.round, self.alice)
+        submit(self.other_effort, self.round, self.charlie)
+        self.client.force_login(self.wethouder)
+        html = self.client.get(self.url).content.decode()
+        first = html.index("Speerpunt 1: Integratie &amp; Ontmoeting")
+        second = html.index("Speerpunt 3: Kennis &amp; Economie")
+        self.assertLess(first, html.index("Toelichting 1.1"))
+        self.assertLess(html.index("Toelichting 1.1"), second)
+        self.assertLess(second, html.index("Toelichting 3.1"))
+
+    def test_fifty_updates_a_page_with_a_labelled_page_navigation(self):
+        self.add_efforts(60)
+        self.round.efforts.set(Effort.objects.all())
+        for effort in Effort.objects.all():
+            submit(effort, self.round, self.bob)
+        self.client.force_login(self.wethouder)
+        r = self.client.get(self.url)
+        self.assertEqual(len(r.context["page"].object_list), 50)
+        self.assertContains(r, "62 updates, per speerpunt. Getoond: 1 tot en met 50.")
+        self.assertContains(r, '<nav aria-label="Pagina’s met updates">')
+        self.assertContains(r, '<span class="page-link">Pagina 1 van 2</span>', html=True)
+        r = self.client.get(self.url, {"page": 2})
+        self.assertEqual(len(r.context["page"].object_list), 12)
+        self.assertContains(r, "Getoond: 51 tot en met 62.")
+        self.assertContains(r, "Vorige")
+
+    def test_it_runs_the_same_queries_for_many_updates(self):
+        submit(self.effort, self.round, self.alice)
+        self.client.force_login(self.bob)
+        # session, user, round with opener, permissions (2), the updates' count and page
+        # (with effort, spearhead and author), the round's closing and reopening events, the
+        # menu's plan years awaiting the user
+        with self.assertNumQueries(9):
+            self.client.get(self.url)
+        self.add_efforts(120)
+        self.round.efforts.set(Effort.objects.all())
+        for effort in Effort.objects.all():
+            submit(effort, self.round, self.charlie)
+        with self.assertNumQueries(9):
+            r = self.client.get(self.url)
+        self.assertEqual(r.context["page"].paginator.count, 122)
+        self.client.force_login(self.wethouder)
+        with self.assertNumQueries(9):
+            self.client.get(self.url, {"page": 3})
+
+
+class RoundDetailUrlTestCase(RoundTestCase):
+    def test_a_page_beyond_the_last_shows_the_last(self):
+        self.client.force_login(self.alice)
+        r = self.client.get(reverse("plan:round-detail", args=[self.round.pk]), {"page": 99})
+        self.assertEqual(r.status_code, 200)
+        self.assertContains(r, "Nog geen updates ingediend.")
