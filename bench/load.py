@@ -270,8 +270,8 @@ def main() -> None:
         "STATIC_MANIFEST": "true",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECRET_KEY": "benchmark-only-not-secret",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",  # no mail leaves
         "BENCH_STATIC_ROOT": str(folder / "static"),
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "PYTHONPATH": str(ROOT),
     }
     server = None

@@ -354,7 +354,7 @@ def run_child(dataset: str) -> dict:
             "DEBUG": "false",
             "HTTPS": "false",
             "SECRET_KEY": "benchmark-only",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",  # no mail leaves
             "PYTHONPATH": str(ROOT),
         }
         started = time.perf_counter()

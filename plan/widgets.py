@@ -1,16 +1,36 @@
 """Form widgets for content that only exists in Dutch."""
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from .content import CONTENT_LANGUAGE
 
 
 class OneTemplateSelect(forms.Select):
-    """A select that renders its options in its own template rather than including one
-    template per option: the same HTML, in a fraction of the time for long lists."""
+    """A select written in Python rather than through Django's widget templates (one
+    included template per option): the same HTML, in a fraction of the time."""
 
-    template_name = "plan/widgets/select.html"
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = []
+        for group_name, group_choices, _index in widget["optgroups"]:
+            items = "".join(
+                f'<option value="{escape(option["value"])}"{flatatt(option["attrs"])}>'
+                f"{escape(option['label'])}</option>"
+                for option in group_choices
+            )
+            options.append(
+                f'<optgroup label="{escape(group_name)}">{items}</optgroup>'
+                if group_name
+                else items
+            )
+        attrs_html = flatatt(widget["attrs"])
+        return mark_safe(
+            f'<select name="{escape(widget["name"])}"{attrs_html}>{"".join(options)}</select>'
+        )
 
 
 class DutchOptionsSelect(OneTemplateSelect):
