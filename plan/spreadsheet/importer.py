@@ -2,9 +2,9 @@
 
 Both read the whole file and compare it with the plan as it is now; the preview shows what
 would be written, `import_apply` writes it in one short transaction that locks only the rows it
-changes, or writes nothing when one row has an error. The plan is loaded once into dicts (a fixed number of queries, whatever the file's
-size); nothing is queried per row. Unchanged rows are never saved, so re-importing an
-unchanged export writes nothing, not even history.
+changes, or writes nothing when one row has an error. The plan is loaded once into dicts (a
+fixed number of queries, whatever the file's size); nothing is queried per row. Unchanged rows
+are never saved, so re-importing an unchanged export writes nothing, not even history.
 """
 
 import hashlib
