@@ -40,19 +40,27 @@ class EditConflict(Exception):
         self.changes = changes
 
 
-@transaction.atomic
-def effort_save(*, form, loaded_version: int, user: User) -> Effort:
-    """Save a validated effort form unless the effort changed since `loaded_version`."""
-    effort = form.instance
+def effort_lock(*, effort: Effort, loaded_version: int | None) -> int:
+    """Lock the effort's row until the transaction ends and return its version; raise
+    EditConflict, with what others changed, when that is not `loaded_version`. Call inside a
+    transaction (the admin's change view validates and saves in one)."""
     current_version = (
         Effort.objects.select_for_update().values_list("version", flat=True).get(pk=effort.pk)
     )
     if current_version != loaded_version:
-        raise EditConflict(
-            current_version=current_version,
-            changes=effort_changes_since(effort=effort, version=loaded_version),
-        )
-    effort.version = current_version + 1
+        changes = []
+        if loaded_version is not None:
+            changes = effort_changes_since(effort=effort, version=loaded_version)
+        raise EditConflict(current_version=current_version, changes=changes)
+    return current_version
+
+
+@transaction.atomic
+def effort_save(*, form, loaded_version: int | None, user: User) -> Effort:
+    """Save a validated effort form (its many-to-many fields too) unless the effort changed
+    since `loaded_version`. The portal's edit page and the admin both save through here."""
+    effort = form.instance
+    effort.version = effort_lock(effort=effort, loaded_version=loaded_version) + 1
     effort._history_user = user
     return form.save()
 
