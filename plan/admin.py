@@ -58,7 +58,7 @@ class EffortAdminForm(forms.ModelForm):
     The admin's change view validates and saves in one transaction, so the row locked here
     stays locked until the save (services.effort_lock)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(label=_("version"), widget=forms.HiddenInput, required=False)
     check_unchanged = True  # the change form saves every field, even unchanged ones
 
     def clean(self):
