@@ -2,13 +2,17 @@
 
 from axes import admin as axes_admin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import (
     Effort,
     Goal,
@@ -47,10 +51,53 @@ class GoalInline(admin.TabularInline):
     fields = ["number", "text", "text_en"]
 
 
+class EffortAdminForm(forms.ModelForm):
+    """An effort in the admin carries the version it was loaded with, like the portal's form:
+    saving over someone else's later save is refused, naming what they changed.
+
+    The admin's change view validates and saves in one transaction, so the row locked here
+    stays locked until the save (services.effort_lock)."""
+
+    version = forms.IntegerField(label=_("version"), widget=forms.HiddenInput, required=False)
+    check_unchanged = True  # the change form saves every field, even unchanged ones
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None or not (self.check_unchanged or self.has_changed()):
+            return cleaned_data
+        try:
+            services.effort_lock(effort=self.instance, loaded_version=cleaned_data.get("version"))
+        except services.EditConflict as conflict:
+            raise ValidationError(_conflict_message(conflict.changes), code="conflict") from None
+        return cleaned_data
+
+
+class EffortInlineForm(EffortAdminForm):
+    check_unchanged = False  # a formset saves only the rows that changed
+
+
+def _conflict_message(changes: list[dict]) -> str:
+    if not changes:
+        return gettext(
+            "Someone else saved this effort after you opened it, so nothing was saved. "
+            "Reload the page and make your changes again."
+        )
+    shown = "; ".join(
+        gettext("%(field)s: “%(old)s” → “%(new)s” (by %(by)s)")
+        % {**change, "field": capfirst(change["field"])}
+        for change in changes
+    )
+    return gettext(
+        "Someone else saved this effort after you opened it, so nothing was saved. Their "
+        "changes: %(changes)s. Reload the page and make your changes again."
+    ) % {"changes": shown}
+
+
 class SpearheadEffortInline(admin.TabularInline):
     model = Effort
+    form = EffortInlineForm
     extra = 0
-    fields = ["number", "title", "team", "status", "progress", "is_priority", "in_line"]
+    fields = ["number", "title", "team", "status", "progress", "is_priority", "in_line", "version"]
     show_change_link = True
     autocomplete_fields = ["team"]
 
@@ -63,6 +110,19 @@ class SpearheadAdmin(admin.ModelAdmin):
     search_fields = ["name", "ambition"]
     list_select_related = ["plan"]
     inlines = [GoalInline, SpearheadEffortInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Effort:
+            return super().save_formset(request, form, formset, change)
+        # every save of an effort raises its version (the form checked it under a lock)
+        efforts = formset.save(commit=False)
+        for effort in formset.deleted_objects:
+            effort.delete()
+        for effort in efforts:
+            if effort.pk is not None:
+                effort.version += 1
+            effort.save()
+        formset.save_m2m()
 
 
 @admin.register(Goal)
@@ -175,7 +235,8 @@ class EffortAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["goals", "team", "lead", "partners", "target_groups"]
     show_full_result_count = False
     inlines = [ProgressUpdateInline]
-    readonly_fields = ["version"]
+    form = EffortAdminForm
+    readonly_fields = ["version_shown"]
     actions = [
         "mark_priority",
         "mark_not_priority",
@@ -200,7 +261,8 @@ class EffortAdmin(SimpleHistoryAdmin):
                     "start",
                     "end",
                     "note",
-                    "version",
+                    "version_shown",
+                    "version",  # hidden: the version the form was loaded with
                 ]
             },
         ),
@@ -215,15 +277,38 @@ class EffortAdmin(SimpleHistoryAdmin):
             return obj.can_edit(request.user) and super().has_change_permission(request)
         return super().has_change_permission(request)
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
+    @admin.display(description=_("version"))
+    def version_shown(self, effort):
+        return effort.version
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # the same service as the portal: version checked (by the form, under the lock held
+        # since), raised, history by this user, goals, partners and target groups saved
+        services.effort_save(
+            form=form, loaded_version=form.cleaned_data["version"], user=request.user
+        )
+
+    def save_related(self, request, form, formsets, change):
+        if not change:  # a change's many-to-many fields were saved by services.effort_save
+            form.save_m2m()
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    @transaction.atomic
     def apply(self, request, queryset, change):
-        """Run a model method on each selected effort the user may edit; report the rest."""
+        """Run a model method on each selected effort the user may edit; report the rest.
+        The efforts are locked (in pk order) and read fresh, so the version each change
+        raises is the current one."""
         done = skipped = 0
-        for effort in queryset.select_related("team"):
+        efforts = (
+            Effort.objects.filter(pk__in=queryset.values("pk"))
+            .select_related("team")
+            .select_for_update(of=("self",))
+            .order_by("pk")
+        )
+        for effort in efforts:
             if effort.can_edit(request.user):
                 change(effort)
                 done += 1

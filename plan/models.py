@@ -236,7 +236,8 @@ class Effort(models.Model):
     start = models.DateField(_("start"), null=True, blank=True)
     end = models.DateField(_("end"), null=True, blank=True)
     note = models.TextField(_("progress note"), blank=True, max_length=NOTE_MAX_LENGTH)
-    # Raised by every save through the portal; an edit based on an older version is refused.
+    # Raised by every save (portal, admin, import, progress update); an edit based on an older
+    # version is refused, and an import refuses to write over a row changed after comparing.
     version = models.PositiveIntegerField(_("version"), default=1)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection, send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -40,19 +40,27 @@ class EditConflict(Exception):
         self.changes = changes
 
 
-@transaction.atomic
-def effort_save(*, form, loaded_version: int, user: User) -> Effort:
-    """Save a validated effort form unless the effort changed since `loaded_version`."""
-    effort = form.instance
+def effort_lock(*, effort: Effort, loaded_version: int | None) -> int:
+    """Lock the effort's row until the transaction ends and return its version; raise
+    EditConflict, with what others changed, when that is not `loaded_version`. Call inside a
+    transaction (the admin's change view validates and saves in one)."""
     current_version = (
         Effort.objects.select_for_update().values_list("version", flat=True).get(pk=effort.pk)
     )
     if current_version != loaded_version:
-        raise EditConflict(
-            current_version=current_version,
-            changes=effort_changes_since(effort=effort, version=loaded_version),
-        )
-    effort.version = current_version + 1
+        changes = []
+        if loaded_version is not None:
+            changes = effort_changes_since(effort=effort, version=loaded_version)
+        raise EditConflict(current_version=current_version, changes=changes)
+    return current_version
+
+
+@transaction.atomic
+def effort_save(*, form, loaded_version: int | None, user: User) -> Effort:
+    """Save a validated effort form (its many-to-many fields too) unless the effort changed
+    since `loaded_version`. The portal's edit page and the admin both save through here."""
+    effort = form.instance
+    effort.version = effort_lock(effort=effort, loaded_version=loaded_version) + 1
     effort._history_user = user
     return form.save()
 
@@ -117,7 +125,9 @@ def _steering_round_mail(
 
 @transaction.atomic
 def steering_round_close(*, steering_round: SteeringRound) -> None:
-    """Close the round: its updates are frozen from now on."""
+    """Close the round: its updates are frozen from now on. The round's row is locked FOR
+    UPDATE, so closing waits for the submissions in flight (they hold it FOR SHARE) and the
+    ones after it find the round closed: no update lands in a closed round."""
     locked = SteeringRound.objects.select_for_update().get(pk=steering_round.pk)
     if not locked.is_open:
         raise ValidationError(_("This update round is already closed."))
@@ -139,15 +149,19 @@ def progress_update_submit(
     next_steps: str = "",
     risks: str = "",
 ) -> ProgressUpdate:
-    """Submit (or replace) the effort's update for the round; the effort follows it."""
-    locked = SteeringRound.objects.select_for_update().get(pk=steering_round.pk)
-    if not locked.is_open:
+    """Submit (or replace) the effort's update for the round; the effort follows it.
+
+    Leads submitting for different efforts never wait for each other: the round is only
+    share-locked (it cannot close meanwhile), and only this effort's row is locked."""
+    state = _select_for_share(SteeringRound.objects.filter(pk=steering_round.pk).values("state"))
+    if state != [(SteeringRound.State.OPEN,)]:
         raise ValidationError(_("This update round is closed; updates can no longer be changed."))
-    if not locked.efforts.filter(pk=effort.pk).exists():
+    effort = Effort.objects.select_for_update().get(pk=effort.pk)
+    if not steering_round.efforts.filter(pk=effort.pk).exists():
         raise ValidationError(_("This effort is not part of the update round."))
     update, _created = ProgressUpdate.objects.update_or_create(
         effort=effort,
-        steering_round=locked,
+        steering_round=steering_round,
         defaults={
             "author": author,
             "status": status,
@@ -157,12 +171,24 @@ def progress_update_submit(
             "risks": risks,
         },
     )
-    effort = Effort.objects.select_for_update().get(pk=effort.pk)
     effort.status, effort.progress, effort.note = status, progress, note
     effort.version += 1
     effort._history_user = author
     effort.save(update_fields=["status", "progress", "note", "version", "updated"])
     return update
+
+
+def _select_for_share(queryset) -> list[tuple]:
+    """The rows of a `values()` queryset, locked FOR SHARE on PostgreSQL until the transaction
+    ends: other share locks go on at once, FOR UPDATE (and any write of the rows) waits.
+    SQLite has no row locks; there it is a plain read (its writers take turns anyway)."""
+    sql, params = queryset.query.sql_with_params()
+    connection = connections[queryset.db]
+    if connection.vendor == "postgresql":
+        sql = f"{sql} FOR SHARE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def steering_round_send_reminders(*, steering_round: SteeringRound) -> dict:

@@ -1,10 +1,10 @@
 """The two-step import of the spreadsheet format: `import_preview`, then `import_apply`.
 
 Both read the whole file and compare it with the plan as it is now; the preview shows what
-would be written, `import_apply` writes it in one transaction, or nothing when one row has an
-error. The plan is loaded once into dicts (a fixed number of queries, whatever the file's
-size); nothing is queried per row. Unchanged rows are never saved, so re-importing an
-unchanged export writes nothing, not even history.
+would be written, `import_apply` writes it in one short transaction that locks only the rows it
+changes, or writes nothing when one row has an error. The plan is loaded once into dicts (a
+fixed number of queries, whatever the file's size); nothing is queried per row. Unchanged rows
+are never saved, so re-importing an unchanged export writes nothing, not even history.
 """
 
 import hashlib
@@ -119,20 +119,28 @@ def import_preview(*, file, plan: Plan) -> ImportPreview:
 def import_apply(*, file, plan: Plan, user, expected: str | None = None) -> ImportPreview:
     """Import `file` into `plan`, all or nothing; returns what was written.
 
+    The file is compared with the plan outside any transaction, without locks. The short
+    transaction that writes locks only the efforts and monitor values it changes, and refuses
+    (ImportOutdated) when one of them changed after the comparison; a name or effort that
+    someone else created meanwhile breaks a unique constraint, with the same result. So nobody
+    editing, submitting or signing in waits for a long import, and it never overwrites them.
+
     Raises FileRefused when the file is not read, ImportHasErrors when any row has an error and
     ImportOutdated when `expected` (a preview's fingerprint) no longer matches.
     """
     sheets = _read_file(file)
-    with transaction.atomic():
-        run = _Import(sheets=sheets, plan=plan, lock=True)
-        if run.preview.errors:
-            raise ImportHasErrors(run.preview)
-        if expected is not None and expected != run.preview.fingerprint:
-            raise ImportOutdated
-        try:
+    run = _Import(sheets=sheets, plan=plan)
+    if run.preview.errors:
+        raise ImportHasErrors(run.preview)
+    if expected is not None and expected != run.preview.fingerprint:
+        raise ImportOutdated
+    if not run.preview.has_changes:
+        return run.preview
+    try:
+        with transaction.atomic():
             run.write(user=user)
-        except IntegrityError:  # someone added the same effort or name meanwhile
-            raise ImportOutdated from None
+    except IntegrityError:  # someone added the same effort or name meanwhile
+        raise ImportOutdated from None
     return run.preview
 
 
@@ -185,9 +193,9 @@ class _MonitorWrite:
 
 
 class _Import:
-    def __init__(self, *, sheets: _Sheets, plan: Plan, lock: bool = False):
+    def __init__(self, *, sheets: _Sheets, plan: Plan):
         self.sheets = sheets
-        self.plan = PlanLookups(plan, lock=lock, monitor=sheets.monitor is not None)
+        self.plan = PlanLookups(plan, monitor=sheets.monitor is not None)
         self.preview = ImportPreview(rows_read=len(sheets.efforts.rows))
         self.preview.warnings.extend(sheets.efforts.warnings)
         self.new_teams: dict[str, str] = {}  # name key -> name as first written
@@ -523,7 +531,11 @@ class _Import:
     # -- writing --
 
     def write(self, *, user) -> None:
-        """Write what the preview shows. Call inside the transaction that loaded the plan."""
+        """Write what the preview shows. Call inside a transaction: it locks the rows it
+        changes and raises ImportOutdated when one is no longer as it was compared."""
+        self._lock_efforts()
+        if self.monitor_writes:
+            self._lock_monitor()
         teams = _created(Team, self.plan.teams, self.new_teams)
         partners = _created(Partner, self.plan.partners, self.new_partners)
         created, changed = [], []
@@ -550,6 +562,42 @@ class _Import:
         efforts_write(created=created, changed=changed, user=user)
         if self.monitor_writes:
             self._write_monitor()
+
+    def _lock_efforts(self) -> None:
+        """Lock the efforts to be changed (in pk order, so two imports never deadlock) and
+        check that each still has the version it was compared at. Every save of an effort, in
+        the portal, the admin or an import, raises its version, its relations included."""
+        compared = {w.effort.pk: w.effort.version for w in self.effort_writes if w.effort}
+        if not compared:
+            return
+        current = dict(
+            Effort.objects.select_for_update()
+            .filter(pk__in=compared)
+            .order_by("pk")
+            .values_list("pk", "version")
+        )
+        if current != compared:  # changed, or deleted, after the comparison
+            raise ImportOutdated
+
+    def _lock_monitor(self) -> None:
+        """The same for the monitor values to be changed (they have no version: their
+        values are compared)."""
+        compared = {
+            w.value.pk: (w.value.value, w.value.unit, w.value.source)
+            for w in self.monitor_writes
+            if w.value is not None
+        }
+        if not compared:
+            return
+        current = {
+            pk: (value, unit, source)
+            for pk, value, unit, source in IndicatorValue.objects.select_for_update()
+            .filter(pk__in=compared)
+            .order_by("pk")
+            .values_list("pk", "value", "unit", "source")
+        }
+        if current != compared:
+            raise ImportOutdated
 
     def _write_monitor(self) -> None:
         indicators = _created(Indicator, self.plan.indicators, self.new_indicators)

@@ -20,7 +20,7 @@ from .writer import M2M_FIELDS
 class PlanLookups:
     """Everything a row is compared with, in dicts. A fixed number of queries."""
 
-    def __init__(self, plan: Plan, *, lock: bool, monitor: bool):
+    def __init__(self, plan: Plan, *, monitor: bool):
         self.spearheads = {s.number: s for s in Spearhead.objects.filter(plan=plan)}
         self.spearheads_by_id = {s.pk: s for s in self.spearheads.values()}
         self.spearheads_by_name = {spearhead_key(s.name): s for s in self.spearheads.values()}
@@ -28,9 +28,7 @@ class PlanLookups:
         self.goals = {(g.spearhead.number, g.number): g for g in goals}
         self.goals_by_id = {g.pk: g for g in self.goals.values()}
 
-        efforts = Effort.objects.filter(spearhead__plan=plan)
-        if lock:
-            efforts = efforts.select_for_update(of=("self",))
+        efforts = Effort.objects.filter(spearhead__plan=plan)  # read without locks
         self.efforts = {
             (self.spearheads_by_id[e.spearhead_id].number, e.number): e for e in efforts
         }
