@@ -124,7 +124,7 @@ def _steering_round_mail(
 
 
 @transaction.atomic
-def steering_round_close(*, steering_round: SteeringRound) -> None:
+def steering_round_close(*, steering_round: SteeringRound, by: User) -> None:
     """Close the round: its updates are frozen from now on. The round's row is locked FOR
     UPDATE, so closing waits for the submissions in flight (they hold it FOR SHARE) and the
     ones after it find the round closed: no update lands in a closed round."""
@@ -134,6 +134,9 @@ def steering_round_close(*, steering_round: SteeringRound) -> None:
     locked.state = SteeringRound.State.CLOSED
     locked.closed = timezone.now()
     locked.save(update_fields=["state", "closed"])
+    SteeringRoundEvent.objects.create(
+        steering_round=locked, action=SteeringRoundEvent.Action.CLOSED, by=by
+    )
     steering_round.state, steering_round.closed = locked.state, locked.closed
 
 

@@ -251,7 +251,7 @@ class ConcurrencyTestCase(TransactionTestCase):
             took = time.monotonic() - started
             overlapped = not committed.is_set()
             started = time.monotonic()
-            services.steering_round_close(steering_round=steering_round)
+            services.steering_round_close(steering_round=steering_round, by=self.bob)
             closing = time.monotonic() - started
             return took, overlapped, closing, committed.is_set()
 

@@ -164,7 +164,7 @@ def round_close(request, pk):
     steering_round = get_object_or_404(SteeringRound, pk=pk)
     if request.method == "POST":
         try:
-            services.steering_round_close(steering_round=steering_round)
+            services.steering_round_close(steering_round=steering_round, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

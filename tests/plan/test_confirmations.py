@@ -33,6 +33,8 @@ class RoundCloseTestCase(RoundTestCase):
         self.assertContains(r, "de updates liggen nu vast")
         self.round.refresh_from_db()
         self.assertFalse(self.round.is_open)
+        event = SteeringRoundEvent.objects.get()
+        self.assertEqual((event.action, event.by), ("closed", self.bob))
 
     def test_a_closed_round_is_reopened_with_a_reason_the_round_keeps(self):
         self.client.post(reverse("plan:round-close", args=[self.round.pk]))  # not logged in
@@ -47,8 +49,11 @@ class RoundCloseTestCase(RoundTestCase):
         self.assertContains(r, "Update 1.1 kwam te laat binnen")
         self.round.refresh_from_db()
         self.assertTrue(self.round.is_open)
-        event = SteeringRoundEvent.objects.get()
-        self.assertEqual((event.action, event.by), ("reopened", self.bob))
+        events = [(e.action, e.by, e.reason) for e in self.round.events.all()]
+        self.assertEqual(
+            events,
+            [("closed", self.bob, ""), ("reopened", self.bob, "Update 1.1 kwam te laat binnen")],
+        )
 
     def test_a_round_of_an_adopted_year_stays_closed(self):
         self.client.force_login(self.bob)

@@ -242,7 +242,7 @@ class EffortEditDuringRoundTestCase(RoundTestCase):
         self.assertContains(r, "De inspanning is opgeslagen.")
         self.assertNotContains(r, "ontbreekt nog de update")
         self.effort.updates.all().delete()
-        steering_round_close(steering_round=self.round)
+        steering_round_close(steering_round=self.round, by=self.bob)
         self.assertNotContains(self.client.get(self.url), "ontbreekt nog de update")
 
     def test_an_effort_outside_the_round_gets_no_notice(self):

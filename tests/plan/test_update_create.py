@@ -50,7 +50,7 @@ class UpdateCreateTestCase(RoundTestCase):
         self.assertEqual(self.effort.status, Effort.Status.ON_TRACK)
 
     def test_a_closed_round_refuses_new_updates(self):
-        steering_round_close(steering_round=self.round)
+        steering_round_close(steering_round=self.round, by=self.bob)
         self.client.force_login(self.alice)
         r = self.client.post(self.url, UPDATE, follow=True)
         self.assertContains(r, "Er is geen open updateronde voor deze inspanning.")
