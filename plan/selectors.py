@@ -1,19 +1,15 @@
 """Reads across several plan models, with related rows preloaded (STYLE.md section 4)."""
 
+import functools
 from datetime import date
 
 from django.contrib.auth.models import Group, User
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     Exists,
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
-    Value,
-    When,
 )
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -161,18 +157,30 @@ class _Labels:
         return str(value)
 
 
+_DIFFED = [
+    field
+    for field in Effort._meta.concrete_fields
+    if field.name not in HISTORY_HIDDEN and field.name not in ("created", "updated")
+]
+
+
 def _effort_record_changes(newer, older, snapshots, labels) -> list[dict]:
-    changes = []
-    delta = newer.diff_against(older, excluded_fields=[*HISTORY_HIDDEN, *EFFORT_M2M])
-    names = [change.field for change in delta.changes]
-    old_values = {change.field: change.old for change in delta.changes}
-    new_values = {change.field: change.new for change in delta.changes}
+    """What differs between two history records of an effort, in the form's field order;
+    compared field by field (simple_history's diff_against costs ten times as much)."""
+    names = [
+        field.name
+        for field in _DIFFED
+        if getattr(newer, field.attname) != getattr(older, field.attname)
+    ]
+    old_values = {name: getattr(older, Effort._meta.get_field(name).attname) for name in names}
+    new_values = {name: getattr(newer, Effort._meta.get_field(name).attname) for name in names}
     for name in EFFORT_M2M:
         if snapshots[newer.history_id][name] != snapshots[older.history_id][name]:
             names.append(name)
             old_values[name] = snapshots[older.history_id][name]
             new_values[name] = snapshots[newer.history_id][name]
     order = [field.name for field in Effort._meta.get_fields() if hasattr(field, "verbose_name")]
+    changes = []
     for name in sorted(names, key=lambda n: order.index(n) if n in order else 99):
         field = Effort._meta.get_field(name)
         changes.append(
@@ -403,20 +411,27 @@ def plan_year_readiness(*, plan_year) -> dict:
 
 def plan_years_awaiting(*, user) -> list[PlanYear]:
     """The current plan's years whose next step is this user's (PLAN_YEAR_CHAIN): the role
-    check and the years in one query."""
+    check and the years in one query. It runs on every page (the menu's badge), so its SQL
+    is written once (compiling the same query with the ORM cost 3 ms a page), and it reads
+    only the columns before the snapshot (SQLite reads a large snapshot's overflow pages to
+    reach the columns after it)."""
     if not user.is_authenticated:
         return []
-    whose_turn = Case(
-        *(When(state=state, then=Value(role)) for state, (_n, role) in PLAN_YEAR_CHAIN.items()),
-        output_field=CharField(),
-    )
-    current = Plan.objects.order_by("-start_year", "-pk").values("pk")[:1]
-    return list(
-        PlanYear.objects.filter(plan=Subquery(current))
-        .defer("snapshot", "report_pdf")
-        .alias(whose_turn=whose_turn)
-        .filter(Exists(Group.objects.filter(user=user, name=OuterRef("whose_turn"))))
-        .order_by("year")
+    params = [value for state, (_next, role) in PLAN_YEAR_CHAIN.items() for value in (state, role)]
+    return list(PlanYear.objects.raw(_awaiting_sql(), [*params, user.pk]))
+
+
+@functools.cache
+def _awaiting_sql() -> str:
+    year, plan = PlanYear._meta.db_table, Plan._meta.db_table
+    group, membership = Group._meta.db_table, User.groups.through._meta.db_table
+    whose_turn = " ".join("WHEN %s THEN %s" for _state in PLAN_YEAR_CHAIN)
+    return (
+        f"SELECT y.id, y.plan_id, y.year, y.state FROM {year} y "
+        f"WHERE y.plan_id = (SELECT p.id FROM {plan} p ORDER BY p.start_year DESC, p.id DESC "
+        f"LIMIT 1) AND EXISTS (SELECT 1 FROM {group} g JOIN {membership} m ON m.group_id = g.id "
+        f"WHERE g.name = (CASE y.state {whose_turn} END) AND m.user_id = %s) "
+        f"ORDER BY y.year"
     )
 
 
