@@ -2,10 +2,13 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
@@ -389,32 +392,36 @@ def _rounds_trend_and_changes(*, efforts) -> tuple:
     if len(ordered) < 2:
         return trend, None
     (previous_id, previous), (latest_id, latest) = ordered[-2], ordered[-1]
-    earlier = ProgressUpdate.objects.filter(
-        steering_round_id=previous_id, effort_id=OuterRef("pk")
-    ).values("status")[:1]
-    now = ProgressUpdate.objects.filter(
-        steering_round_id=latest_id, effort_id=OuterRef("pk")
+    # the latest round's updates whose effort had another status in the round before
+    was = ProgressUpdate.objects.filter(
+        steering_round_id=previous_id, effort_id=OuterRef("effort_id")
     ).values("status")[:1]
     moved = (
-        efforts.annotate(was=Subquery(earlier), now=Subquery(now))
+        ProgressUpdate.objects.filter(steering_round_id=latest_id, effort__in=efforts)
+        .annotate(was=Subquery(was))
         .exclude(was=None)
-        .exclude(now=None)
-        .exclude(was=F("now"))
+        .exclude(was=F("status"))
     )
     moved_counts = moved.aggregate(
-        moved=Count("pk"), finished=Count("pk", filter=Q(now=Effort.Status.DONE))
+        moved=Count("pk"), finished=Count("pk", filter=Q(status=Effort.Status.DONE))
     )
+    columns = [f"effort__{column}" for column in EFFORT_ROW_COLUMNS]
     moved_rows = [
         {
             "effort": EffortRow(*values[:-2]),
             "old": Effort.Status(values[-2]).label,
             "new": Effort.Status(values[-1]).label,
         }
-        for values in moved.order_by("spearhead__number", "number").values_list(
-            *EFFORT_ROW_COLUMNS, "was", "now"
+        for values in moved.order_by("effort__spearhead__number", "effort__number").values_list(
+            *columns, "was", "status"
         )[:LIST_LIMIT]
     ]
-    new = efforts.filter(created__date__gt=previous["date"])
+    finished = moved.filter(status=Effort.Status.DONE).order_by(
+        "effort__spearhead__number", "effort__number"
+    )
+    # created after the previous round's day (a datetime bound: a date cast is slow in SQL)
+    day_after = previous["date"] + timedelta(days=1)
+    new = efforts.filter(created__gte=timezone.make_aware(datetime.combine(day_after, dt_time.min)))
     return trend, {
         "previous": previous["date"],
         "latest": latest["date"],
@@ -422,7 +429,7 @@ def _rounds_trend_and_changes(*, efforts) -> tuple:
         "moved_count": moved_counts["moved"],
         "new": _rows(new, LIST_LIMIT),
         "new_count": new.count(),
-        "finished": _rows(moved.filter(now=Effort.Status.DONE), LIST_LIMIT),
+        "finished": [EffortRow(*values) for values in finished.values_list(*columns)[:LIST_LIMIT]],
         "finished_count": moved_counts["finished"],
     }
 
