@@ -2,6 +2,7 @@
 and odfpy as a spreadsheet program would read them."""
 
 import io
+import time
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -197,6 +198,15 @@ class ExportViewTestCase(BaseTestCase):
             reverse("reporting:export-xlsx"), {"team": self.team_k.pk, "q": "expat"}
         )
         self.assertEqual([row[0] for row in sheet_rows(r.content, "Inspanningen")[1:]], ["3.1"])
+
+    def test_a_search_of_thousands_of_words_is_refused_at_once_with_the_message(self):
+        self.client.force_login(self.alice)
+        for name in ("reporting:export-xlsx", "reporting:export-ods"):
+            started = time.monotonic()
+            r = self.client.get(reverse(name), {"q": " ".join(["a"] * 2000)})
+            self.assertLess(time.monotonic() - started, 1)
+            self.assertEqual(r.status_code, 400)
+            self.assertIn("Zoek op hoogstens 10 woorden.", r.content.decode())
 
     def test_it_names_the_file_after_today(self):
         self.client.force_login(self.wethouder)
