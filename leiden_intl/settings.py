@@ -126,7 +126,14 @@ AXES_DISABLE_ACCESS_LOG = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_ENABLE_ADMIN = False
 if envbool("BEHIND_PROXY", "false"):
+    # Behind exactly one proxy, which appends the address it was contacted from to
+    # X-Forwarded-For: only that last entry is the client. Anything before it was sent by the
+    # client and is ignored (django-ipware: no further proxies listed in the header, and not
+    # strict, so a chain with entries the client prepended still yields its last entry).
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    AXES_IPWARE_PROXY_COUNT = 0
+    IPWARE_STRICT = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
