@@ -2,12 +2,17 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core import mail
+from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.base import BaseTestCase
 
@@ -116,3 +121,70 @@ class SecurityTxtTestCase(BaseTestCase):
         self.assertEqual(r.status_code, 200)
         self.assertContains(r, "Contact: mailto:security@leiden.nl")
         self.assertContains(r, "Expires: ")
+
+    def test_it_expires_within_a_year_as_rfc_9116_recommends(self):
+        text = self.client.get("/.well-known/security.txt").content.decode()
+        expires = datetime.fromisoformat(re.search(r"^Expires: (\S+)$", text, re.M)[1])
+        self.assertGreater(expires, timezone.now() + timedelta(days=90))
+        self.assertLess(expires, timezone.now() + timedelta(days=365))
+
+
+class ResponseHeadersTestCase(BaseTestCase):
+    def test_every_response_refuses_camera_microphone_and_location(self):
+        self.client.force_login(self.alice)
+        for url in (
+            reverse("plan:overview"),
+            reverse("login"),
+            "/healthz",
+            "/static/css/portal.css",
+        ):
+            with self.subTest(url=url):
+                policy = self.client.get(url).headers.get("Permissions-Policy", "")
+                for feature in ("camera=()", "microphone=()", "geolocation=()"):
+                    self.assertIn(feature, policy)
+
+    def test_pages_and_downloads_behind_the_login_are_not_cached(self):
+        self.client.force_login(self.alice)
+        for url in (
+            reverse("plan:overview"),
+            reverse("plan:effort-list"),
+            self.effort.get_absolute_url(),
+            reverse("reporting:export-xlsx"),
+            reverse("plan:my-efforts"),
+        ):
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url)["Cache-Control"], "private, no-store")
+
+    def test_public_pages_and_static_files_keep_their_own(self):
+        self.client.force_login(self.alice)
+        for url in ("/accessibility/", "/static/css/portal.css", reverse("plan:public-plan")):
+            with self.subTest(url=url):
+                r = self.client.get(url)
+                self.assertNotIn("no-store", r.get("Cache-Control", ""))
+        self.assertIn("no-cache", self.client.get("/healthz")["Cache-Control"])  # never_cache
+
+
+class PasswordResetLimitTestCase(BaseTestCase):
+    def setUp(self):
+        cache.clear()
+        self.alice.email = "alice@leiden.nl"
+        self.alice.save()
+
+    def ask(self, email, client="203.0.113.5"):
+        r = self.client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=client)
+        self.assertRedirects(r, reverse("password_reset_done"))  # always the same answer
+        return r
+
+    def test_at_most_three_mails_an_hour_go_to_one_address(self):
+        for client in ("203.0.113.5", "203.0.113.6", "203.0.113.7", "203.0.113.8", "198.51.100.1"):
+            self.ask("Alice@leiden.nl", client)
+        self.assertEqual(len(mail.outbox), 3)
+        self.assertEqual(mail.outbox[0].to, ["alice@leiden.nl"])
+
+    def test_one_client_asks_for_at_most_ten_mails_an_hour(self):
+        for n in range(10):
+            self.ask(f"onbekend{n}@leiden.nl")  # unknown addresses count as well
+        self.ask("alice@leiden.nl")
+        self.assertEqual(mail.outbox, [])
+        self.ask("alice@leiden.nl", client="198.51.100.7")  # another client still can
+        self.assertEqual(len(mail.outbox), 1)
