@@ -3,12 +3,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from .views import LoginView, security_txt
+from .views import LoginView, PasswordResetView, security_txt
 
 urlpatterns = [
     path("", include("plan.urls")),
     path("", include("reporting.urls")),
     path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     # the language switch works before logging in too (login, public page, statement)
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -1,11 +1,14 @@
 """Project-wide views."""
 
+import hashlib
 from datetime import timedelta
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.utils import timezone
 
@@ -29,10 +32,45 @@ class LoginView(auth_views.LoginView):
         return super().get_default_redirect_url()
 
 
+# Password-reset mails per hour: to one address, and asked for from one client address (an
+# office behind one address asks for several colleagues).
+RESET_MAILS_PER_ADDRESS = 3
+RESET_MAILS_PER_CLIENT = 10
+RESET_WINDOW = 60 * 60  # seconds
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view, with a limit on the mails it sends. Over the limit the request is
+    answered exactly as one for an unknown address: the same "if the address is known, we
+    sent a mail" page, so the limit tells nobody which addresses exist."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().casefold()
+        keys = [
+            ("address", hashlib.sha256(email.encode()).hexdigest(), RESET_MAILS_PER_ADDRESS),
+            ("client", get_client_ip_address(self.request) or "", RESET_MAILS_PER_CLIENT),
+        ]
+        counts = [_count(f"password-reset:{kind}:{key}") for kind, key, _limit in keys]
+        if any(count > limit for count, (_k, _key, limit) in zip(counts, keys, strict=True)):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+def _count(key: str) -> int:
+    """One more request for `key` in the current hour; returns the count so far."""
+    cache.add(key, 0, timeout=RESET_WINDOW)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, timeout=RESET_WINDOW)
+        return 1
+
+
 @login_not_required
 def security_txt(request):
-    """RFC 9116: where to report a vulnerability. Expires a year ahead of every response."""
-    expires = (timezone.now() + timedelta(days=365)).replace(microsecond=0)
+    """RFC 9116: where to report a vulnerability. Expires half a year ahead of every response
+    (the RFC recommends less than a year)."""
+    expires = (timezone.now() + timedelta(days=183)).replace(microsecond=0)
     lines = [
         f"Contact: mailto:{settings.SECURITY_CONTACT}",
         f"Expires: {expires.isoformat()}",

@@ -3,6 +3,8 @@
 import re
 
 import django_filters
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,16 @@ from .widgets import DutchOptionsSelect, OneTemplateSelect, bootstrap_classes
 
 YES_NO = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
 CODE = re.compile(r"^\s*(\d+)\.(\d+)\s*$")
+MAX_SEARCH_LENGTH = 200  # characters
+MAX_SEARCH_WORDS = 10  # each word is one more condition on three columns
+
+
+def validate_search_words(value: str) -> None:
+    if len(value.split()) > MAX_SEARCH_WORDS:
+        raise ValidationError(
+            _("Search for at most %(limit)s words.") % {"limit": MAX_SEARCH_WORDS},
+            code="too_many_words",
+        )
 
 
 class EffortFilter(django_filters.FilterSet):
@@ -19,6 +31,8 @@ class EffortFilter(django_filters.FilterSet):
         label=_("Search"),
         method="search",
         help_text=_("Number (e.g. 3.1), words from the title or description, or a team."),
+        # A search that is too long is refused with a message beside the field and ignored.
+        validators=[MaxLengthValidator(MAX_SEARCH_LENGTH), validate_search_words],
     )
     spearhead = django_filters.ModelChoiceFilter(
         label=_("Spearhead"),

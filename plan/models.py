@@ -278,10 +278,11 @@ class Effort(models.Model):
             raise ValidationError({"end": _("The end date may not be before the start date.")})
 
     def can_edit(self, user) -> bool:
-        """The programme manager edits every effort; a steering-group member their team's."""
+        """The programme manager edits every effort; a steering-group member their team's, and
+        the lead the efforts they lead (as My efforts lists them and reminders ask them to)."""
         if not user.is_authenticated:
             return False
-        if user.has_perm("plan.change_effort"):
+        if user.has_perm("plan.change_effort") or self.lead_id == user.pk:
             return True
         return self.team.members.filter(pk=user.pk).exists()
 

@@ -2,14 +2,16 @@
 
 Only a real .xlsx is read. Everything else is refused with `FileRefused` before openpyxl sees
 it: an old .xls (or a password-protected workbook, which is an OLE2 file too), a macro workbook,
-a file over 10 MB, a zip bomb, XML with a DOCTYPE or ENTITY declaration, and anything that is
-no workbook at all. openpyxl parses the XML parts with defusedxml (it uses it when installed;
-`test_openpyxl_parses_with_defusedxml` checks), so a declaration that slips past the scan below
-is still refused by the parser.
+a file over 10 MB, a zip bomb (a part over 20 MB unpacked, or all over 50 MB), XML with a
+DOCTYPE or ENTITY declaration, a cell beyond row 10,001 or column AX (openpyxl would fill every
+row and column up to it), and anything that is no workbook at all. openpyxl parses the XML
+parts with defusedxml (it uses it when installed; `test_openpyxl_parses_with_defusedxml`
+checks), so a declaration that slips past the scan below is still refused by the parser.
 """
 
 import io
 import logging
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -19,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from .columns import MAX_FILE_SIZE, MAX_ROWS, Column
 from .values import is_empty, one_line
@@ -33,7 +35,16 @@ WORKBOOK_CONTENT_TYPES = (
     b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
     b"application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
 )
-MAX_UNPACKED_SIZE = 100 * 1024 * 1024  # the parts of a 10 MB workbook, unpacked
+MAX_UNPACKED_SIZE = 50 * 1024 * 1024  # all parts of a workbook, unpacked
+MAX_PART_SIZE = 20 * 1024 * 1024  # one part unpacked; 10,000 full rows take about 10 MB
+MAX_SHEET_ROW = MAX_ROWS + 1  # the header and 10,000 rows
+MAX_SHEET_COLUMN = 50  # AX; the format has 19 columns
+# An XML part starts with "<" (after a UTF-8 byte order mark) and declares no encoding other
+# than UTF-8, ASCII or Latin-1; UTF-16 and EBCDIC would hide the tags from _check_bounds.
+ASCII_COMPATIBLE = re.compile(
+    rb"""^(?:\xef\xbb\xbf)?\s*<(?!\?xml[^>]*encoding\s*=\s*["'](?!(?:utf-?8|us-ascii|ascii|iso-8859-1|latin-?1)["']))""",
+    re.IGNORECASE,
+)
 MAX_RATIO = 100  # unpacked / packed size of one part; real sheets stay far below
 RATIO_CHECK_FROM = 1024 * 1024  # small parts may compress well without harm
 MAX_MEMBERS = 2000
@@ -136,6 +147,9 @@ def check_workbook(data: bytes) -> None:
             raise _not_a_workbook()
         for member in members:
             _scan_for_declarations(archive, member)
+        for member in members:
+            if member.filename.lower().endswith(".xml"):
+                _check_bounds(archive, member)
         content_types = archive.read("[Content_Types].xml")
     if b"macroEnabled" in content_types or b"vbaProject" in content_types:
         raise _macros()
@@ -162,6 +176,8 @@ def _check_sizes(members) -> None:
         raise bomb
     if sum(member.file_size for member in members) > MAX_UNPACKED_SIZE:
         raise bomb
+    if any(member.file_size > MAX_PART_SIZE for member in members):
+        raise bomb
     for member in members:
         if member.flag_bits & 0x1:  # encrypted part
             raise _not_a_workbook()
@@ -173,13 +189,18 @@ def _check_sizes(members) -> None:
 def _scan_for_declarations(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
     """Refuse a DOCTYPE or ENTITY declaration anywhere in a part (UTF-8 or UTF-16).
 
-    zipfile never returns more than a part's declared size, which `_check_sizes` bounded.
+    zipfile never returns more than a part's declared size, which `_check_sizes` bounded; the
+    count below makes sure of it, whatever the zip headers claim.
     """
     overlap = max(len(word) for word in DECLARATIONS) - 1
     tail = b""
+    unpacked = 0
     try:
         with archive.open(member) as part:
             while chunk := part.read(CHUNK):
+                unpacked += len(chunk)
+                if unpacked > min(member.file_size, MAX_PART_SIZE):
+                    raise _damaged()
                 window = (tail + chunk).lower()
                 if any(word in window for word in DECLARATIONS):
                     raise _declarations()
@@ -187,6 +208,89 @@ def _scan_for_declarations(archive: zipfile.ZipFile, member: zipfile.ZipInfo) ->
     except FileRefused:
         raise
     except Exception:  # BadZipFile (wrong CRC), zlib.error, an unknown compression...
+        raise _damaged() from None
+
+
+class _OutOfBounds(Exception):
+    pass
+
+
+class _SheetBounds:
+    """Follows the row and column numbers of `<row>` and `<c>` elements as openpyxl counts
+    them: from the `r` attribute when there is one, else one more than the last. A regular
+    expression over the bytes, as a parser takes ten times as long; so only parts in an
+    ASCII-compatible encoding are read (Excel writes UTF-8)."""
+
+    # A start tag as XML defines it, so that a ">" inside an attribute value ends nothing;
+    # group 2 (or 3) is the r attribute's value
+    TAG = re.compile(
+        rb"""<(?:[^\s<>/:"'=]+:)?(row|c)(?:\s+(?:r\s*=\s*(?:"([^"]*)"|'([^']*)')"""
+        rb"""|[^\s=>/"']+\s*=\s*(?:"[^"]*"|'[^']*')))*\s*/?>"""
+    )
+    COLUMNS = {get_column_letter(n).encode(): n for n in range(1, MAX_SHEET_COLUMN + 1)}
+
+    def __init__(self):
+        self.row = self.column = 0
+
+    def feed(self, text: bytes) -> None:
+        row, column = self.row, self.column
+        for tag, double_quoted, single_quoted in self.TAG.findall(text):
+            reference = double_quoted or single_quoted
+            if tag == b"c":
+                if not reference:
+                    column += 1
+                else:
+                    letters = reference.strip().rstrip(b"0123456789")
+                    column = self.COLUMNS.get(letters) or column_index_from_string(letters.decode())
+                if column > MAX_SHEET_COLUMN:
+                    raise _OutOfBounds
+            else:
+                row, column = row + 1 if not reference else _row_number(reference), 0
+                if row > MAX_SHEET_ROW:
+                    raise _OutOfBounds
+        self.row, self.column = row, column
+
+
+def _row_number(text: bytes) -> int:
+    number = float(text)  # openpyxl reads "1e6" as row 1,000,000
+    if not number.is_integer():
+        raise ValueError(text)
+    return int(number)
+
+
+def _check_bounds(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Refuse an XML part with a cell beyond row MAX_SHEET_ROW or column MAX_SHEET_COLUMN,
+    before openpyxl would fill every row and column up to it. Stops at the first one."""
+    bounds = _SheetBounds()
+    try:
+        with archive.open(member) as part:
+            chunk, rest = part.read(CHUNK), b""
+            if chunk and not ASCII_COMPATIBLE.match(chunk):
+                raise _damaged()
+            while chunk:
+                text, chunk, rest = rest + chunk, part.read(CHUNK), b""
+                cut = text.rfind(b"<")
+                if chunk and cut != -1:  # the last tag may be cut in two: read it whole
+                    text, rest = text[:cut], text[cut:]
+                    if len(rest) > 4 * CHUNK:
+                        raise _damaged()
+                bounds.feed(text)
+    except _OutOfBounds:
+        raise FileRefused(
+            _(
+                "The workbook has cells beyond row %(rows)s or column %(column)s, more than "
+                "the format holds. Delete the rows and columns after your data (also empty "
+                "ones that have a format), or copy the data to a new workbook, and try again."
+            )
+            % {
+                "rows": number_format(MAX_SHEET_ROW, force_grouping=True),
+                "column": get_column_letter(MAX_SHEET_COLUMN),
+            },
+            code="out_of_bounds",
+        ) from None
+    except FileRefused:
+        raise
+    except Exception:  # a row number that is no number, a wrong CRC...
         raise _damaged() from None
 
 

@@ -150,7 +150,15 @@ class _Sheets:
     monitor: Sheet | None
 
 
+def import_read(*, file) -> _Sheets:
+    """The sheets of `file`, read once: import_preview and import_apply take them as `file`
+    (plan.views.imports keeps them between the preview and the confirmation)."""
+    return _read_file(file)
+
+
 def _read_file(file) -> _Sheets:
+    if isinstance(file, _Sheets):  # read before, by import_read
+        return file
     workbook = open_workbook(read_upload(file))
     try:
         worksheet = find_sheet(workbook, col.EFFORT_SHEET)

@@ -13,10 +13,14 @@ from .values import code_text, dutch_label, export_text, join_names, yes_no
 
 
 def lead_label(user) -> str:
-    """What the Trekker column holds: the e-mail address, else the full name, else the username."""
+    """What the Trekker column holds: the full name, else the username, as the pages show it.
+
+    Never the e-mail address: every reader may export, and the pages show readers names only.
+    The import finds the user by full name or username as well.
+    """
     if user is None:
         return ""
-    return user.email or user.get_full_name() or user.get_username()
+    return user.get_full_name() or user.get_username()
 
 
 def effort_rows(*, efforts) -> list[list]:

@@ -2,11 +2,15 @@
 
 The file is stored under MEDIA_ROOT/imports/ with a random name; the session holds the name
 and the file's SHA-256, so the confirmation imports exactly the file that was previewed.
-Files left behind by an abandoned import are removed after a day.
+The sheets read from it the first time are kept beside it (`<name>.sheets`, a pickle whose
+SHA-256 the session holds too, checked before it is unpickled), so reloading the preview and
+confirming do not parse the workbook again. Files left behind by an abandoned import are
+removed after a day.
 """
 
 import hashlib
 import io
+import pickle
 import re
 import secrets
 from datetime import timedelta
@@ -17,6 +21,7 @@ from django.utils import timezone
 
 FOLDER = "imports"
 NAME = re.compile(r"^[0-9a-f]{32}\.xlsx$")
+STORED = re.compile(r"^[0-9a-f]{32}\.(xlsx|sheets)$")
 KEEP = timedelta(days=1)
 
 
@@ -46,9 +51,37 @@ def upload_open(*, name: str, sha256: str) -> io.BytesIO:
     return io.BytesIO(data)
 
 
+def upload_sheets_save(*, name: str, sheets) -> str:
+    """Keep the sheets read from the upload `name`; returns the SHA-256 the session keeps."""
+    data = pickle.dumps(sheets, protocol=pickle.HIGHEST_PROTOCOL)
+    path = _sheets_path(name)
+    default_storage.delete(path)  # save() would otherwise choose another name
+    default_storage.save(path, ContentFile(data))
+    return hashlib.sha256(data).hexdigest()
+
+
+def upload_sheets_open(*, name: str, sha256: str):
+    """The sheets kept by upload_sheets_save, if they are still there and unchanged."""
+    try:
+        with default_storage.open(_sheets_path(name), "rb") as stored:
+            data = stored.read()
+    except FileNotFoundError:
+        raise UploadMissing from None
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise UploadMissing
+    return pickle.loads(data)  # noqa: S301 (we wrote it; the hash above proves it unchanged)
+
+
+def _sheets_path(name: str) -> str:
+    if not NAME.match(name or ""):
+        raise UploadMissing
+    return f"{FOLDER}/{name.removesuffix('.xlsx')}.sheets"
+
+
 def upload_delete(*, name: str) -> None:
     if NAME.match(name or ""):
         default_storage.delete(f"{FOLDER}/{name}")
+        default_storage.delete(_sheets_path(name))
 
 
 def upload_purge() -> None:
@@ -57,5 +90,5 @@ def upload_purge() -> None:
         return
     limit = timezone.now() - KEEP
     for name in default_storage.listdir(FOLDER)[1]:
-        if NAME.match(name) and default_storage.get_modified_time(f"{FOLDER}/{name}") < limit:
+        if STORED.match(name) and default_storage.get_modified_time(f"{FOLDER}/{name}") < limit:
             default_storage.delete(f"{FOLDER}/{name}")

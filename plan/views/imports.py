@@ -2,7 +2,8 @@
 
 Between the steps the file waits under MEDIA_ROOT/imports/; the session holds its name, its
 hash and the fingerprint of the preview that was shown, so the confirmation writes exactly
-what the preview showed, or refuses.
+what the preview showed, or refuses. The workbook is parsed once, at the first preview; its
+sheets are kept beside it for reloads and the confirmation.
 """
 
 from django.contrib import messages
@@ -41,8 +42,7 @@ def import_preview(request):
             messages.error(request, _("There is no plan to import into."))
         return redirect("plan:import-upload")
     try:
-        file = uploads.upload_open(name=pending["name"], sha256=pending["sha256"])
-        preview = importer.import_preview(file=file, plan=plan)
+        preview = importer.import_preview(file=_sheets(request, pending), plan=plan)
     except (uploads.UploadMissing, FileRefused) as error:
         return _start_again(request, error)
     request.session[SESSION_KEY] = {**pending, "fingerprint": preview.fingerprint}
@@ -57,9 +57,9 @@ def import_confirm(request):
     if pending is None or plan is None or "fingerprint" not in pending:
         return redirect("plan:import-preview")
     try:
-        file = uploads.upload_open(name=pending["name"], sha256=pending["sha256"])
+        sheets = _sheets(request, pending)
         result = importer.import_apply(
-            file=file, plan=plan, user=request.user, expected=pending["fingerprint"]
+            file=sheets, plan=plan, user=request.user, expected=pending["fingerprint"]
         )
     except (uploads.UploadMissing, FileRefused) as error:
         return _start_again(request, error)
@@ -73,6 +73,17 @@ def import_confirm(request):
     for summary in _import_summary(result):
         messages.success(request, summary)
     return redirect("plan:effort-list")
+
+
+def _sheets(request, pending: dict):
+    """The sheets of the pending upload, parsed from the workbook the first time only."""
+    if "sheets" in pending:
+        return uploads.upload_sheets_open(name=pending["name"], sha256=pending["sheets"])
+    file = uploads.upload_open(name=pending["name"], sha256=pending["sha256"])
+    sheets = importer.import_read(file=file)
+    pending["sheets"] = uploads.upload_sheets_save(name=pending["name"], sheets=sheets)
+    request.session[SESSION_KEY] = pending
+    return sheets
 
 
 def _forget(request) -> None:

@@ -1,11 +1,13 @@
 """Update rounds: the programme manager opens, follows up and closes them; leads report."""
 
+from functools import partial
 from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -59,11 +61,15 @@ def round_detail(request, pk):
     can_manage = request.user.has_perm("plan.change_steeringround")
     form = None
     if can_manage:
+        previous_minutes = steering_round.minutes.name
         form = SteeringRoundMeetingForm(
             request.POST or None, request.FILES or None, instance=steering_round
         )
         if request.method == "POST" and form.is_valid():
             form.save()
+            if previous_minutes and steering_round.minutes.name != previous_minutes:
+                storage = steering_round.minutes.storage  # the replaced file is gone once saved
+                transaction.on_commit(partial(storage.delete, previous_minutes))
             messages.success(request, _("The meeting's outcome has been saved."))
             return redirect(steering_round)
     elif request.method == "POST":

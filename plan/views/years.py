@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -109,7 +109,9 @@ def year_start(request):
 def year_compare(request, old, new):
     """Two years side by side: an adopted year as adopted, a draft as the plan stands now."""
     plan = _plan()
-    years = {y.year: y for y in plan.years.filter(year__in=[old, new])}
+    # exact lookups, not year__in: an absurd year from the URL then finds nothing (SQLite
+    # refuses integers over 64 bits in an IN list with an error)
+    years = {y.year: y for y in plan.years.filter(Q(year=old) | Q(year=new))}
     if old not in years or new not in years:
         raise Http404("Unknown year")
     live = None

@@ -48,6 +48,19 @@ class EffortEditTestCase(BaseTestCase):
         self.assertEqual(self.effort.version, 2)
         self.assertEqual(self.effort.history.latest().history_user, self.alice)
 
+    def test_the_lead_edits_the_effort_they_lead_outside_their_team(self):
+        Effort.objects.filter(pk=self.effort.pk).update(lead=self.charlie)  # charlie: Wonen
+        self.effort.refresh_from_db()
+        self.client.force_login(self.charlie)
+        self.assertContains(self.client.get(self.effort.get_absolute_url()), f'href="{self.url}"')
+        r = self.client.post(self.url, form_data(self.effort, title="Loket"))
+        self.assertRedirects(r, self.effort.get_absolute_url())
+        self.effort.refresh_from_db()
+        self.assertEqual(self.effort.title, "Loket")
+        other = reverse("plan:effort-edit", args=[self.other_effort.pk])
+        self.client.force_login(self.alice)  # leads nothing of Wonen
+        self.assertEqual(self.client.get(other).status_code, 403)
+
     def test_a_team_member_cannot_change_team_or_priority(self):
         self.client.force_login(self.alice)
         data = form_data(self.effort, team=self.team_w.pk, is_priority="")

@@ -1,3 +1,5 @@
+import time
+
 from django.urls import reverse
 
 from plan.models import Effort
@@ -53,6 +55,21 @@ class EffortListTestCase(BaseTestCase):
         self.assertEqual(r.status_code, 200)
         self.assertTrue(r.context["filter"].form.errors["status"])
         self.assertContains(r, "bogus")  # the message names the rejected value
+
+    def test_a_search_of_thousands_of_words_answers_at_once_with_a_message(self):
+        self.client.force_login(self.alice)
+        started = time.monotonic()
+        r = self.client.get(self.url, {"q": " ".join(["a"] * 2000), "status": "delayed"})
+        self.assertLess(time.monotonic() - started, 1)
+        self.assertEqual(r.status_code, 200)
+        self.assertContains(r, "Zoek op hoogstens 10 woorden.")
+        self.assertContains(r, "niet meer dan 200 tekens")
+        # the search is ignored; the other filter still applies
+        self.assertEqual([e.code for e in r.context["page"].object_list], ["1.1"])
+
+    def test_ten_words_are_still_searched(self):
+        self.assertEqual(self.listed(q=" ".join(["expat"] * 10)), ["3.1"])
+        self.assertEqual(self.listed(q=" ".join(["expat"] * 11)), ["1.1", "3.1"])
 
     def test_it_shows_the_number_found_in_dutch(self):
         self.client.force_login(self.alice)

@@ -1,8 +1,11 @@
 """The import pages: upload -> preview -> confirm, for the programme manager only."""
 
 import io
+import pickle
 import shutil
 import tempfile
+import time
+import zipfile
 from pathlib import Path
 
 from django.contrib.messages import get_messages
@@ -10,9 +13,10 @@ from django.test import override_settings
 from django.urls import reverse
 
 from plan.models import Effort, Team
+from plan.spreadsheet.importer import import_read
 from plan.views.imports import SESSION_KEY
 from tests.base import BaseTestCase
-from tests.workbooks import REQUIRED, effort_row, snapshot, xlsx
+from tests.workbooks import REQUIRED, effort_row, snapshot, with_member, xlsx
 
 UPLOAD = reverse("plan:import-upload")
 PREVIEW = reverse("plan:import-preview")
@@ -38,8 +42,10 @@ class ImportViewTestCase(BaseTestCase):
         self.client.force_login(self.bob)
         return self.client.post(UPLOAD, {"file": upload_file(rows, **kwargs)})
 
-    def stored(self) -> list[str]:
-        return sorted(p.name for p in self.imports.iterdir()) if self.imports.exists() else []
+    def stored(self, suffix=".xlsx") -> list[str]:
+        if not self.imports.exists():
+            return []
+        return sorted(p.name for p in self.imports.iterdir() if p.name.endswith(suffix))
 
     def messages(self, response) -> list[str]:
         return [str(message) for message in get_messages(response.wsgi_request)]
@@ -109,7 +115,7 @@ class ImportFlowTestCase(ImportViewTestCase):
         )
         self.assertEqual(self.effort.history.latest().history_user, self.bob)
         self.assertTrue(Effort.objects.filter(spearhead=self.economy, number=2).exists())
-        self.assertEqual(self.stored(), [])  # deleted after the import
+        self.assertEqual(self.stored(""), [])  # deleted after the import, with its sheets
         self.assertNotIn(SESSION_KEY, self.client.session)
 
     def test_the_upload_form_shows_a_busy_indicator_script_and_accepts_xlsx(self):
@@ -156,16 +162,40 @@ class ImportFlowTestCase(ImportViewTestCase):
         self.assertContains(r, "Niets te importeren")
         self.assertNotContains(r, f'action="{CONFIRM}"')
 
-    def test_a_changed_file_is_refused_on_confirm(self):
+    def test_changed_kept_sheets_are_refused_on_confirm(self):
         before = snapshot()
         self.upload([effort_row(Inspanning="Nieuwe titel")])
         self.client.get(PREVIEW)
-        [name] = self.stored()
-        replaced = upload_file([effort_row(Inspanning="Iets anders")]).getvalue()
-        (self.imports / name).write_bytes(replaced)
+        [name] = self.stored(".sheets")
+        other = import_read(file=upload_file([effort_row(Inspanning="Iets anders")]))
+        (self.imports / name).write_bytes(pickle.dumps(other))
         r = self.client.post(CONFIRM)
         self.assertRedirects(r, UPLOAD, fetch_redirect_response=False)
         self.assertEqual(snapshot(), before)
+        self.assertEqual(self.stored(""), [])
+
+    def test_the_workbook_is_parsed_once_for_reloads_and_the_confirmation(self):
+        self.upload([effort_row(Inspanning="Nieuwe titel")])
+        self.assertContains(self.client.get(PREVIEW), "Doorontwikkeling Expat Centre → Nieuwe")
+        [name] = self.stored()
+        (self.imports / name).write_bytes(b"no longer a workbook")  # never read again
+        self.assertContains(self.client.get(PREVIEW), "Doorontwikkeling Expat Centre → Nieuwe")
+        r = self.client.post(CONFIRM)
+        self.assertRedirects(r, reverse("plan:effort-list"))
+        self.assertEqual(Effort.objects.get(pk=self.effort.pk).title, "Nieuwe titel")
+
+    def test_a_sheet_reaching_row_3_million_is_refused_on_the_form_at_once(self):
+        data = upload_file([effort_row()]).getvalue()
+        sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+        sheet = sheet.replace(b"</sheetData>", b'<row r="3000000"/></sheetData>')
+        file = io.BytesIO(with_member(data, "xl/worksheets/sheet1.xml", sheet, replace=True))
+        file.name = "plan.xlsx"
+        self.client.force_login(self.bob)
+        started = time.monotonic()
+        r = self.client.post(UPLOAD, {"file": file})
+        self.assertLess(time.monotonic() - started, 1)
+        self.assertContains(r, "cellen voorbij rij 10.001 of kolom AX")
+        self.assertEqual(self.stored(""), [])
 
     def test_a_plan_changed_after_the_preview_is_shown_again(self):
         self.upload([effort_row(Inspanning="Nieuwe titel")])

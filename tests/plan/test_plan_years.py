@@ -170,6 +170,10 @@ class CompareYearsTestCase(PlanYearTestCase):
         self.client.force_login(self.wethouder)
         r = self.client.get(reverse("plan:year-compare", args=[2022, 2023]))
         diff = r.context["diff"]
+        absurd = 99999999999999999999
+        for args in ([absurd, 2023], [2022, absurd], [absurd, absurd]):
+            url = reverse("plan:year-compare", args=args)
+            self.assertEqual(self.client.get(url).status_code, 404)
         self.assertEqual([e["code"] for e in diff["added"]], ["3.2"])
         self.assertEqual([e["code"] for e in diff["finished"]], ["1.1"])
         self.assertEqual([(e["code"], e["was"]) for e in diff["priority"]], [("3.1", True)])

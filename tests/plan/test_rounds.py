@@ -218,6 +218,26 @@ class MinutesTestCase(RoundTestCase):
             self.client.logout()
             self.assertEqual(self.client.get(url).status_code, 302)
 
+    def test_replaced_minutes_are_removed_from_storage(self):
+        from pathlib import Path
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        media = self.tmp_media()
+        with self.settings(MEDIA_ROOT=media):
+            self.client.force_login(self.bob)
+            with self.captureOnCommitCallbacks(execute=True):
+                for name in ("verslag.pdf", "verslag-definitief.pdf"):
+                    upload = SimpleUploadedFile(name, b"%PDF-1.4 " + name.encode())
+                    self.client.post(self.round.get_absolute_url(), {"minutes": upload})
+                self.client.post(self.round.get_absolute_url(), {"advice": "Doorgaan"})  # kept
+            stored = sorted(p.name for p in Path(media).rglob("*") if p.is_file())
+            self.assertEqual(stored, ["verslag-definitief.pdf"])
+            self.client.force_login(self.wethouder)
+            r = self.client.get(reverse("plan:round-minutes", args=[self.round.pk]))
+            content = b"".join(r.streaming_content)
+        self.assertEqual(content, b"%PDF-1.4 verslag-definitief.pdf")
+
     def tmp_media(self):
         import tempfile
 

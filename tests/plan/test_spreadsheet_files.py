@@ -2,6 +2,10 @@
 database stays as it was."""
 
 import io
+import re
+import secrets
+import struct
+import time
 import zipfile
 
 import defusedxml
@@ -42,6 +46,42 @@ def zip_bomb(*, size: int) -> bytes:
             for _ in range(size // len(block)):
                 sheet.write(block)
     return buffer.getvalue()
+
+
+def with_sheet(rows: bytes, *, header: bool = True) -> bytes:
+    """The valid workbook with `rows` added to its sheet (or in place of all rows)."""
+    data = valid_workbook()
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    if header:
+        sheet = sheet.replace(b"</sheetData>", rows + b"</sheetData>")
+    else:
+        sheet = re.sub(
+            rb"<sheetData>.*</sheetData>", b"<sheetData>" + rows + b"</sheetData>", sheet
+        )
+    return with_member(data, "xl/worksheets/sheet1.xml", sheet, replace=True)
+
+
+def sst(strings: bytes) -> bytes:
+    main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="' + main + b'">' + strings + b"</sst>"
+    )
+
+
+def lying_sizes(data: bytes, name: str, content: bytes) -> bytes:
+    """The workbook with part `name` holding `content`, its zip headers saying it unpacks to
+    100 bytes."""
+    data = with_member(data, name, content, replace=True)
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(name)
+    patched = bytearray(data)
+    local = info.header_offset
+    assert patched[local : local + 4] == b"PK\x03\x04"
+    struct.pack_into("<I", patched, local + 22, 100)  # uncompressed size
+    central = data.index(b"PK\x01\x02")
+    while patched[central + 46 : central + 46 + len(name)] != name.encode():
+        central = data.index(b"PK\x01\x02", central + 4)
+    struct.pack_into("<I", patched, central + 24, 100)
+    return bytes(patched)
 
 
 class HostileFileTestCase(BaseTestCase):
@@ -87,6 +127,59 @@ class HostileFileTestCase(BaseTestCase):
         data = zip_bomb(size=8 * 1024 * 1024)
         self.assertLess(len(data), 100_000)
         self.assert_refused(data, "onredelijk groot")
+
+    def assert_refused_at_once(self, data: bytes, text: str) -> None:
+        started = time.monotonic()
+        self.assert_refused(data, text)
+        self.assertLess(time.monotonic() - started, 1)
+
+    def test_a_row_numbered_3_million_is_refused_at_once(self):
+        data = with_sheet(
+            b'<row r="3000000"><c r="A3000000" t="inlineStr"><is><t>x</t></is></c></row>'
+        )
+        self.assertLess(len(data), 10_000)
+        self.assert_refused_at_once(data, "voorbij rij 10.001 of kolom AX")
+        self.assert_refused_at_once(with_sheet(b'<row r="3e6"/>'), "voorbij rij 10.001")
+
+    def test_a_heading_in_column_xfd_is_refused_at_once(self):
+        cell = b'<row r="1"><c r="XFD1" t="inlineStr"><is><t>Nr</t></is></c></row>'
+        data = with_sheet(cell, header=False)
+        self.assert_refused_at_once(data, "voorbij rij 10.001 of kolom AX")
+
+    def test_cells_and_rows_without_numbers_are_counted(self):
+        cells = b"<c><v>1</v></c>" * 51
+        self.assert_refused_at_once(with_sheet(b"<row>" + cells + b"</row>"), "kolom AX")
+        rows = b"<row/>" * 10_001
+        self.assert_refused_at_once(with_sheet(rows), "voorbij rij 10.001")
+
+    def test_a_greater_than_in_an_attribute_hides_no_row_number(self):
+        row = b"""<row foo=">" r='3000000' bar='"'/>"""
+        self.assert_refused_at_once(with_sheet(row), "voorbij rij 10.001")
+
+    def test_a_sheet_in_utf_16_is_refused(self):
+        sheet = zipfile.ZipFile(io.BytesIO(valid_workbook())).read("xl/worksheets/sheet1.xml")
+        text = sheet.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"')
+        data = with_member(
+            valid_workbook(), "xl/worksheets/sheet1.xml", text.encode("utf-16"), replace=True
+        )
+        self.assert_refused_at_once(data, "beschadigd")
+
+    def test_shared_strings_over_20_mb_are_refused_at_once(self):
+        # a thousandth of random text keeps the packing ratio under the zip bomb limit
+        block = b"<si><t>" + b"a" * 1000 + b"</t></si>"
+        strings = b"".join(
+            block.replace(b"a" * 16, secrets.token_hex(8).encode(), 1) for _ in range(21_000)
+        )
+        data = with_member(valid_workbook(), "xl/sharedStrings.xml", sst(strings), replace=True)
+        part = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/sharedStrings.xml")
+        self.assertLess(part.file_size / part.compress_size, 100)  # no bomb by its ratio
+        self.assert_refused_at_once(data, "onredelijk groot")
+
+    def test_a_part_that_unpacks_to_more_than_its_header_says_is_refused(self):
+        data = lying_sizes(
+            valid_workbook(), "xl/sharedStrings.xml", sst(b"<si><t>a</t></si>" * 2_000_000)
+        )
+        self.assert_refused_at_once(data, "beschadigd")
 
     def test_xml_with_entity_declarations_is_refused(self):
         data = with_member(valid_workbook(), "xl/workbook.xml", BILLION_LAUGHS, replace=True)

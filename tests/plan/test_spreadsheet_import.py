@@ -57,9 +57,14 @@ class RoundTripTestCase(TestCase):
         call_command("populate_history", "plan.Effort", verbosity=0)
         from django.contrib.auth.models import User
 
-        lead = User.objects.create_user("jan", email="j.jansen@leiden.nl")
+        lead = User.objects.create_user(
+            "jan", email="j.jansen@leiden.nl", first_name="Jan", last_name="Jansen"
+        )
         effort = Effort.objects.get(spearhead__number=3, number=1)
         effort.lead = lead
+        nameless = Effort.objects.get(spearhead__number=1, number=1)
+        nameless.lead = User.objects.create_user("piet", email="piet@leiden.nl")
+        nameless.save()
         effort.description = "Regel één\r\nRegel twee  "  # CRLF and spaces from a web form
         effort.note = '=HYPERLINK("http://example.org")'
         effort.save()

@@ -1,3 +1,4 @@
+from django.core import mail
 from django.urls import reverse
 
 from plan.models import Effort, ProgressUpdate
@@ -48,6 +49,28 @@ class UpdateCreateTestCase(RoundTestCase):
         self.assertFalse(ProgressUpdate.objects.exists())
         self.effort.refresh_from_db()
         self.assertEqual(self.effort.status, Effort.Status.ON_TRACK)
+
+    def test_a_lead_outside_the_team_updates_the_effort_they_lead(self):
+        Effort.objects.filter(pk=self.effort.pk).update(lead=self.charlie)  # charlie: Wonen
+        self.client.force_login(self.charlie)
+        my_efforts = self.client.get(reverse("plan:my-efforts"))
+        self.assertContains(my_efforts, f'href="{self.url}"')  # listed, with its update link
+        r = self.client.get(self.effort.get_absolute_url())
+        self.assertContains(r, f'href="{self.url}"')
+        r = self.client.post(self.url, UPDATE)
+        self.assertRedirects(r, reverse("plan:my-efforts"))
+        self.assertEqual(ProgressUpdate.objects.get().author, self.charlie)
+        self.effort.refresh_from_db()
+        self.assertEqual(self.effort.status, Effort.Status.AT_RISK)
+
+    def test_the_reminder_goes_to_the_lead_who_may_update(self):
+        Effort.objects.filter(pk=self.effort.pk).update(lead=self.charlie)
+        self.client.force_login(self.bob)
+        self.client.post(reverse("plan:round-reminders", args=[self.round.pk]))
+        [reminder] = [m for m in mail.outbox if m.to == ["charlie@example.org"]]
+        self.assertIn(self.effort.code, reminder.body)
+        self.client.force_login(self.charlie)
+        self.assertEqual(self.client.get(self.url).status_code, 200)
 
     def test_a_closed_round_refuses_new_updates(self):
         steering_round_close(steering_round=self.round, by=self.bob)

@@ -2,6 +2,7 @@
 and odfpy as a spreadsheet program would read them."""
 
 import io
+import time
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,9 +14,11 @@ from odf.namespaces import OFFICENS
 from openpyxl import load_workbook
 
 from plan.models import Effort, Indicator, IndicatorValue, Partner
+from plan.roles import Role
 from plan.spreadsheet.columns import EFFORT_HEADINGS, MONITOR_HEADINGS
+from plan.spreadsheet.importer import import_preview
 from reporting.exports import efforts_ods, efforts_xlsx
-from tests.base import BaseTestCase
+from tests.base import BaseTestCase, make_user
 
 DANGEROUS = {
     "title": '=HYPERLINK("http://evil.example","klik")',
@@ -56,6 +59,7 @@ class XlsxExportTestCase(BaseTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.alice.email = "alice@leiden.nl"
+        cls.alice.first_name, cls.alice.last_name = "Alice", "de Vries"
         cls.alice.save()
         cls.effort.lead = cls.alice
         cls.effort.financing = Effort.Financing.EXTRA_FUNDS
@@ -88,7 +92,7 @@ class XlsxExportTestCase(BaseTestCase):
         self.assertEqual(row["Speerpunt"], 3)
         self.assertEqual(row["Doelen"], "1.3; 3.1")
         self.assertEqual(row["Team"], "Kennis & Internationalisering")
-        self.assertEqual(row["Trekker"], "alice@leiden.nl")
+        self.assertEqual(row["Trekker"], "Alice de Vries")  # as the pages show, no e-mail
         self.assertEqual(row["Partners"], "Universiteit Leiden")
         self.assertEqual(row["Doelgroepen"], "Kenniswerkers")
         self.assertEqual(row["Financiering"], "Extra middelen nodig")
@@ -197,6 +201,49 @@ class ExportViewTestCase(BaseTestCase):
             reverse("reporting:export-xlsx"), {"team": self.team_k.pk, "q": "expat"}
         )
         self.assertEqual([row[0] for row in sheet_rows(r.content, "Inspanningen")[1:]], ["3.1"])
+
+    def test_a_readers_export_holds_no_e_mail_address(self):
+        self.alice.email, self.alice.first_name = "alice@leiden.nl", "Alice"
+        self.alice.save()
+        self.charlie.email = "charlie@leiden.nl"  # a lead without a name: the username shows
+        self.charlie.save()
+        Effort.objects.filter(pk=self.effort.pk).update(lead=self.alice)
+        Effort.objects.filter(pk=self.other_effort.pk).update(lead=self.charlie)
+        reader = make_user("lezer", role=Role.READER, email="lezer@leiden.nl")
+        self.client.force_login(reader)
+        r = self.client.get(reverse("reporting:export-xlsx"))
+        workbook = load_workbook(io.BytesIO(r.content))
+        cells = [
+            str(cell.value)
+            for worksheet in workbook.worksheets
+            for row in worksheet.iter_rows()
+            for cell in row
+            if cell.value is not None
+        ]
+        self.assertIn("Alice", cells)
+        self.assertIn("charlie", cells)
+        self.assertEqual([value for value in cells if "@" in value], [])
+
+    def test_a_programme_managers_export_imports_with_zero_changes(self):
+        self.alice.email, self.alice.first_name = "alice@leiden.nl", "Alice"
+        self.alice.save()
+        Effort.objects.filter(pk=self.effort.pk).update(lead=self.alice)
+        Effort.objects.filter(pk=self.other_effort.pk).update(lead=self.charlie)
+        self.client.force_login(self.bob)
+        data = self.client.get(reverse("reporting:export-xlsx")).content
+        preview = import_preview(file=io.BytesIO(data), plan=self.plan)
+        self.assertEqual(preview.errors, [])
+        self.assertFalse(preview.has_changes)
+        self.assertEqual(len(preview.unchanged), 2)
+
+    def test_a_search_of_thousands_of_words_is_refused_at_once_with_the_message(self):
+        self.client.force_login(self.alice)
+        for name in ("reporting:export-xlsx", "reporting:export-ods"):
+            started = time.monotonic()
+            r = self.client.get(reverse(name), {"q": " ".join(["a"] * 2000)})
+            self.assertLess(time.monotonic() - started, 1)
+            self.assertEqual(r.status_code, 400)
+            self.assertIn("Zoek op hoogstens 10 woorden.", r.content.decode())
 
     def test_it_names_the_file_after_today(self):
         self.client.force_login(self.wethouder)
