@@ -84,13 +84,9 @@ lint: install
 
 install: $(STAMP)
 
-# xstatic-bootstrap ships only an sdist whose setup.py needs pkg_resources, which recent
-# setuptools no longer has: build it without isolation against setuptools<81.
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet "setuptools<81" wheel
-	$(PY) -m pip install --quiet --no-build-isolation "xstatic-bootstrap>=5.3,<6"
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
