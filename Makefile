@@ -45,7 +45,7 @@ backup: install
 	$(SERVE_ENV) $(MANAGE) backup $(FILE)
 
 # Prints the ten slowest tests and the suite's wall time (bash's `time`).
-test: install system-test $(VNU) messages lint
+test: install system-test $(VNU) lint
 	time $(TEST_ENV) $(PY) -m pytest --durations=10
 
 # The Nu HTML Checker for tests/test_html_validity.py, from npm; runs on the Java of the
@@ -84,16 +84,14 @@ lint: install
 
 install: $(STAMP)
 
-# xstatic-bootstrap ships only an sdist whose setup.py needs pkg_resources, which recent
-# setuptools no longer has: build it without isolation against setuptools<81.
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet "setuptools<81" wheel
-	$(PY) -m pip install --quiet --no-build-isolation "xstatic-bootstrap>=5.3,<6"
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
+# The compiled catalogue is committed with its .po (a system check and a test compare them):
+# run this after changing django.po and commit both.
 messages: install system-run
 	$(RUN_ENV) $(MANAGE) compilemessages --ignore=$(VENV) --verbosity 0
 
@@ -109,4 +107,3 @@ system-test:
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
-	find . -name '*.mo' -not -path './$(VENV)/*' -delete

@@ -8,12 +8,18 @@ import os
 from pathlib import Path
 
 import dj_database_url
-import xstatic.pkg.bootstrap
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# The portal runs from its checkout: templates/, static/ and locale/ sit beside the code, not
+# in the installed package, which `pip install .` puts in site-packages for the dependencies'
+# sake. Started from elsewhere it would import that copy and serve no templates or Dutch.
+if not (BASE_DIR / "templates").is_dir():
+    raise ImproperlyConfigured(
+        f"{BASE_DIR} has no templates/: run manage.py and gunicorn from the portal's checkout."
+    )
 
 
 def envbool(name: str, default: str) -> bool:
@@ -158,10 +164,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
-]
+STATICFILES_DIRS = [BASE_DIR / "static"]  # with Bootstrap in static/bootstrap/
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
