@@ -162,3 +162,32 @@ class LargerPlanTypesettingTestCase(TypesettingChecks, TestCase):
     def setUpTestData(cls):
         call_command("generate_scale_data", factor=3, stdout=StringIO())
         cls.render()
+
+
+class StatusChangeSincePreviousYearTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("loaddata", "leiden_2021_2024", verbosity=0)
+
+    def test_the_summary_counts_the_change_since_the_previous_adopted_year(self):
+        from django.contrib.auth.models import User
+        from django.urls import reverse
+
+        from plan.models import Effort, Plan, PlanYear
+        from plan.selectors import plan_snapshot
+
+        plan = Plan.objects.get()
+        # 2022 was adopted with every effort not started (a plan snapshot without report)
+        snapshot = plan_snapshot(plan=plan)
+        for effort in snapshot["efforts"]:
+            effort["status"] = "not_started"
+        PlanYear.objects.update_or_create(plan=plan, year=2022, defaults={"snapshot": snapshot})
+        user = User.objects.create_superuser("opgavemanager")
+        self.client.force_login(user)
+        r = self.client.get(reverse("reporting:annual-report", args=[2023]))
+        totals = {row["status"]: row["change"] for row in r.context["totals"]}
+        running = Effort.objects.filter(status=Effort.Status.ON_TRACK).count()
+        self.assertEqual(totals[Effort.Status.ON_TRACK], running)
+        self.assertEqual(totals[Effort.Status.NOT_STARTED], -running)
+        self.assertContains(r, "Verschil met 2022")
+        self.assertContains(r, f'<td class="num">+{running}</td>', html=False)
