@@ -61,7 +61,18 @@ def report_data(*, plan: Plan, year: int) -> dict:
     data["year_changes"] = (
         snapshot_diff(previous.snapshot, plan_snapshot(plan=plan)) if previous else None
     )
+    data["previous_totals"] = _status_counts(previous.snapshot) if previous else None
     return data
+
+
+def _status_counts(snapshot: dict) -> dict[str, int]:
+    """Efforts per status in an adopted year's snapshot: from the report it froze, or from
+    the plan itself for a year adopted before reports were frozen."""
+    efforts = (snapshot.get("report") or snapshot).get("efforts", [])
+    counts = dict.fromkeys(Effort.Status.values, 0)
+    for effort in efforts:
+        counts[effort["status"]] = counts.get(effort["status"], 0) + 1
+    return counts
 
 
 def report_context(*, plan: Plan, year: int) -> dict:
@@ -104,6 +115,7 @@ def _context(data: dict, plan_year: PlanYear | None, steps: list, *, adopting=No
     counted = dict.fromkeys(Effort.Status, 0)
     for effort in efforts:
         counted[effort["status"]] += 1
+    previous_totals = data.get("previous_totals")  # absent in reports frozen before it was
     taken = {}
     for step in steps:  # in order: a later step overrides a returned one
         taken[step.to_state] = (step.taken, _name(step.by))
@@ -126,7 +138,12 @@ def _context(data: dict, plan_year: PlanYear | None, steps: list, *, adopting=No
         "efforts": efforts,
         "chapters": chapters,
         "totals": [
-            {"status": status, "label": status.label, "count": count}
+            {
+                "status": status,
+                "label": status.label,
+                "count": count,
+                "change": count - previous_totals.get(status, 0) if previous_totals else None,
+            }
             for status, count in counted.items()
         ],
         "effort_count": len(efforts),
@@ -155,6 +172,11 @@ def _context(data: dict, plan_year: PlanYear | None, steps: list, *, adopting=No
         ],
         "previous_year": data["previous_year"],
         "year_changes": data["year_changes"],
+        "adopted_on": (
+            timezone.localdate(taken[PlanYear.State.ADOPTED][0])
+            if frozen and PlanYear.State.ADOPTED in taken
+            else None
+        ),
     }
 
 
