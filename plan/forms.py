@@ -1,11 +1,15 @@
 """Forms of the plan: they only validate (STYLE.md section 5)."""
 
+from datetime import timedelta
+
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .content import marked_dutch
+from .content import localized_text, marked_dutch
 from .models import TEXT_MAX_LENGTH, Effort, Goal, ProgressUpdate, SteeringRound
 from .spreadsheet.files import check_workbook, read_upload
 from .widgets import DutchOptionsSelect
@@ -99,11 +103,47 @@ class ProgressUpdateForm(forms.ModelForm):
         self.fields["progress"].widget.attrs.update({"min": 0, "max": 100})
 
 
+class RoundEffortsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.code} {localized_text(obj, 'title')} ({obj.get_status_display()})"
+
+
 class SteeringRoundForm(forms.ModelForm):
+    """A new round: its dates, and the efforts that take part. The running efforts of the
+    plan are ticked; efforts that ended in the past year are listed, unticked, in case one
+    still reports; older ones are not offered."""
+
+    efforts = RoundEffortsField(
+        label=_("Efforts that take part"),
+        queryset=Effort.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The running efforts are ticked."),
+        error_messages={"required": _("Choose at least one effort.")},
+    )
+
     class Meta:
         model = SteeringRound
         fields = ["meeting_date", "deadline"]
         widgets = {"meeting_date": DATE_INPUT, "deadline": DATE_INPUT}
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        ended = [Effort.Status.DONE, Effort.Status.STOPPED]
+        year_ago = timezone.now() - timedelta(days=365)
+        offered = (
+            Effort.objects.filter(spearhead__plan=plan)
+            .filter(~Q(status__in=ended) | Q(updated__gte=year_ago))
+            .select_related("spearhead")
+            .order_by("spearhead__number", "number")
+        )
+        self.fields["efforts"].queryset = offered
+        self.fields["efforts"].initial = [e.pk for e in offered if e.status not in ended]
+
+    def clean_meeting_date(self):
+        meeting_date = self.cleaned_data["meeting_date"]
+        if meeting_date < timezone.localdate():
+            raise forms.ValidationError(_("The meeting date has passed; choose a later date."))
+        return meeting_date
 
 
 class RoundReopenForm(forms.Form):

@@ -66,7 +66,11 @@ def effort_save(*, form, loaded_version: int | None, user: User) -> Effort:
 
 
 @transaction.atomic
-def steering_round_open(*, meeting_date: date, deadline: date, opened_by: User) -> SteeringRound:
+def steering_round_open(
+    *, meeting_date: date, deadline: date, opened_by: User, efforts=None
+) -> SteeringRound:
+    """Open a round for `efforts` (by default the current plan's running efforts); each
+    effort's contact is mailed when the round is committed."""
     if SteeringRound.objects.open().exists():
         raise ValidationError(_("Close the current update round first."))
     if deadline > meeting_date:
@@ -74,7 +78,12 @@ def steering_round_open(*, meeting_date: date, deadline: date, opened_by: User) 
     steering_round = SteeringRound.objects.create(
         meeting_date=meeting_date, deadline=deadline, opened_by=opened_by
     )
-    steering_round.efforts.set(Effort.objects.filter(spearhead__plan=plan_current()).open())
+    plan_efforts = Effort.objects.filter(spearhead__plan=plan_current())
+    if efforts is None:
+        efforts = plan_efforts.open()
+    elif plan_efforts.filter(pk__in=[e.pk for e in efforts]).count() != len(efforts):
+        raise ValidationError(_("Only efforts of the current plan take part in a round."))
+    steering_round.efforts.set(efforts)
     transaction.on_commit(lambda: steering_round_mail_open(steering_round=steering_round))
     return steering_round
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from .. import selectors, services
 from ..forms import RoundReopenForm, SteeringRoundForm, SteeringRoundMeetingForm
 from ..models import SteeringRound
+from ..selectors import plan_current
 
 manage_rounds = permission_required("plan.change_steeringround", raise_exception=True)
 MISSING_PER_PAGE = 50
@@ -31,20 +32,23 @@ def my_efforts(request):
 def round_list(request):
     rounds = SteeringRound.objects.all()
     can_manage = request.user.has_perm("plan.add_steeringround")
-    form = SteeringRoundForm() if can_manage else None
-    return render(
-        request, "plan/round_list.html", {"rounds": rounds, "form": form, "can_manage": can_manage}
-    )
+    open_round = next((r for r in rounds if r.is_open), None)
+    form = SteeringRoundForm(plan=plan_current()) if can_manage and not open_round else None
+    context = {"rounds": rounds, "form": form, "can_manage": can_manage, "open_round": open_round}
+    return render(request, "plan/round_list.html", context)
 
 
 @permission_required("plan.add_steeringround", raise_exception=True)
 @require_POST
 def round_create(request):
-    form = SteeringRoundForm(request.POST)
+    form = SteeringRoundForm(request.POST, plan=plan_current())
     if form.is_valid():
         try:
             steering_round = services.steering_round_open(
-                opened_by=request.user, **form.cleaned_data
+                opened_by=request.user,
+                meeting_date=form.cleaned_data["meeting_date"],
+                deadline=form.cleaned_data["deadline"],
+                efforts=list(form.cleaned_data["efforts"]),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -52,7 +56,7 @@ def round_create(request):
             messages.success(request, _("The update round is open."))
             return redirect(steering_round)
     rounds = SteeringRound.objects.all()
-    context = {"rounds": rounds, "form": form, "can_manage": True}
+    context = {"rounds": rounds, "form": form, "can_manage": True, "open_round": None}
     return render(request, "plan/round_list.html", context, status=400)
 
 

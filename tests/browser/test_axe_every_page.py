@@ -379,10 +379,16 @@ def test_forms_with_errors(checker, site):
         form = "main form[method=post]"
         checker.submit(page, form, manager, "plan:effort-edit (errors)", shows=invalid)
 
+        # the form for a new round shows only while no round is open
+        from plan.models import SteeringRound
+
+        SteeringRound.objects.filter(pk=steering_round.pk).update(state="closed")
         goto(page, live_server, reverse("plan:round-list"))
         form = f"main form[action='{reverse('plan:round-create')}']"
+        page.locator(f"{form} input[name=meeting_date]").fill("2020-01-01")
         name = "plan:round-create (errors)"
         checker.submit(page, form, manager, name, status=400, shows=invalid)
+        SteeringRound.objects.filter(pk=steering_round.pk).update(state="open")
 
         goto(page, live_server, url_for("plan:round-detail", site))
         page.locator("input[name=minutes]").set_input_files(

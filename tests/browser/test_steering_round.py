@@ -333,6 +333,12 @@ def test_new_pages_have_no_axe_violations_as_programme_manager(page, live_server
     )
     expect(page.locator("main p.lead[role=status]")).to_contain_text("updates ingediend")
 
+    # while a round is open the round list offers no new one; once it is closed it does
+    response = goto(page, live_server, "/rounds/")
+    expect(page.locator("main form[action='/rounds/new/']")).to_have_count(0)
+    from plan.models import SteeringRound
+
+    SteeringRound.objects.filter(pk=pk).update(state="closed")
     response = goto(page, live_server, "/rounds/")
     assert response.status == 200
     new_round = page.locator("main form[action='/rounds/new/']")
@@ -457,3 +463,32 @@ def test_conflict_between_two_tabs_keeps_second_tabs_input(page, live_server, st
     assert effort.title == new_title, "tab B overwrote tab A's title"
     assert effort.status == original_status, "tab B's status was saved despite the conflict"
     axe_check(tab_b, "opgavemanager (edit conflict)")
+
+
+def test_closing_and_reopening_a_round_by_keyboard_only(page, live_server, steering_round):
+    """The confirmation pages of closing and reopening work without a mouse."""
+    from plan.models import SteeringRound
+
+    pk = steering_round["round"].pk
+    login(page, live_server, "opgavemanager")
+    goto(page, live_server, f"/rounds/{pk}/")
+    tab_to(page, "Ronde sluiten")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert path_of(page.url) == f"/rounds/{pk}/close/"
+    expect(page.locator("main")).to_contain_text("updates ontbreken nog")
+    tab_to(page, "Ronde sluiten en updates vastleggen")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert SteeringRound.objects.get(pk=pk).state == "closed"
+
+    tab_to(page, "Ronde heropenen")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    tab_to(page, "el => el.name === 'reason'")
+    page.keyboard.type("Twee updates kwamen te laat")
+    tab_to(page, "De ronde heropenen")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert SteeringRound.objects.get(pk=pk).state == "open"
+    expect(page.locator("main")).to_contain_text("Twee updates kwamen te laat")

@@ -90,15 +90,19 @@ class RoundOpenMailTestCase(BaseTestCase):
         self.other_effort.lead = self.charlie
         self.other_effort.save()
         self.client.force_login(self.bob)
-        data = {"meeting_date": "2023-03-15", "deadline": "2023-03-01"}
+        data = {
+            "meeting_date": "2099-03-15",
+            "deadline": "2099-03-01",
+            "efforts": [self.effort.pk, self.other_effort.pk],
+        }
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post(reverse("plan:round-create"), data)
         self.assertTrue(SteeringRound.objects.open().exists())
         mails = {tuple(m.to): m for m in mail.outbox}
         self.assertEqual(set(mails), {("alice@example.org",), ("charlie@example.org",)})
         to_charlie = mails[("charlie@example.org",)]
-        self.assertIn("1-03-2023", to_charlie.subject)
-        self.assertIn("vóór 1 maart 2023", to_charlie.body)
+        self.assertIn("1-03-2099", to_charlie.subject)
+        self.assertIn("vóór 1 maart 2099", to_charlie.body)
         self.assertIn("Inspanningen waarvan u trekker bent:", to_charlie.body)
         self.assertIn("1.1 Huurteam voor internationals", to_charlie.body)
         self.assertNotIn("3.1", to_charlie.body)

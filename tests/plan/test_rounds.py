@@ -40,15 +40,46 @@ class SteeringRoundOpenTestCase(BaseTestCase):
 
     def test_the_programme_manager_opens_a_round_in_the_browser(self):
         self.client.force_login(self.bob)
-        data = {"meeting_date": "2023-03-15", "deadline": "2023-03-01"}
+        page = self.client.get(reverse("plan:round-list"))
+        # both running efforts are offered and ticked
+        self.assertContains(page, 'name="efforts"', count=2)
+        self.assertEqual(page.content.decode().count(" checked>"), 2)
+        data = {"meeting_date": "2099-03-15", "deadline": "2099-03-01", "efforts": [self.effort.pk]}
         r = self.client.post(reverse("plan:round-create"), data)
         steering_round = SteeringRound.objects.get()
         self.assertRedirects(r, steering_round.get_absolute_url())
         self.assertEqual(steering_round.opened_by, self.bob)
+        self.assertEqual(list(steering_round.efforts.all()), [self.effort])  # as chosen
+
+    def test_the_form_refuses_a_past_meeting_and_no_efforts_and_hides_while_a_round_is_open(self):
+        self.client.force_login(self.bob)
+        data = {"meeting_date": "2020-03-15", "deadline": "2020-03-01"}
+        r = self.client.post(reverse("plan:round-create"), data)
+        self.assertContains(r, "De datum van het overleg is voorbij", status_code=400)
+        self.assertContains(r, "Kies ten minste één inspanning", status_code=400)
+        self.assertFalse(SteeringRound.objects.exists())
+        steering_round_open(
+            meeting_date=date(2099, 3, 15), deadline=date(2099, 3, 1), opened_by=self.bob
+        )
+        page = self.client.get(reverse("plan:round-list"))
+        self.assertNotContains(page, 'name="meeting_date"')
+        self.assertContains(page, "Ga naar de open ronde")
+
+    def test_an_effort_that_ended_long_ago_is_not_offered(self):
+        Effort.objects.filter(pk=self.other_effort.pk).update(
+            status=Effort.Status.DONE, updated=date(2020, 1, 1)
+        )
+        self.client.force_login(self.bob)
+        form = self.client.get(reverse("plan:round-list")).context["form"]
+        self.assertEqual(list(form.fields["efforts"].queryset), [self.effort])
 
     def test_a_deadline_after_the_meeting_is_refused_in_dutch(self):
         self.client.force_login(self.bob)
-        data = {"meeting_date": "2023-03-15", "deadline": "2023-03-20"}
+        data = {
+            "meeting_date": "2099-03-15",
+            "deadline": "2099-03-20",
+            "efforts": [self.effort.pk],
+        }
         r = self.client.post(reverse("plan:round-create"), data)
         self.assertContains(r, "op of voor de datum van het overleg", status_code=400)
         self.assertFalse(SteeringRound.objects.exists())
