@@ -13,14 +13,22 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from plan.content import localized_text
-from plan.models import Effort, Goal, IndicatorValue, Plan, ProgressUpdate
+from plan.models import (
+    Effort,
+    Goal,
+    IndicatorValue,
+    Plan,
+    ProgressUpdate,
+    SpearheadNarrative,
+    YearNarrative,
+)
 
 from . import charts
 
 
 def annual_report_data(*, plan: Plan, year: int) -> dict:
     """Everything the annual report for `year` shows, as plain data (JSON): adoption freezes
-    exactly this, and a draft year's preview shows it live. Six queries, whatever the size.
+    exactly this, and a draft year's preview shows it live. Eight queries, whatever the size.
 
     The changes of the year (started, completed, stopped) come from the efforts' status
     history, so they agree with what the effort pages show."""
@@ -69,6 +77,7 @@ def annual_report_data(*, plan: Plan, year: int) -> dict:
                 "efforts": contributing[goal.pk],
             }
         )
+    narrative = _narrative(plan=plan, year=year)
     spearheads = [
         {
             "number": spearhead.number,
@@ -77,6 +86,8 @@ def annual_report_data(*, plan: Plan, year: int) -> dict:
             "ambition": spearhead.ambition,
             "ambition_en": spearhead.ambition_en,
             "goals": goals_of[spearhead.pk],
+            "intro": narrative["intros"].get(spearhead.pk, ("", ""))[0],
+            "intro_en": narrative["intros"].get(spearhead.pk, ("", ""))[1],
         }
         for spearhead in plan.spearheads.order_by("number")
     ]
@@ -93,7 +104,25 @@ def annual_report_data(*, plan: Plan, year: int) -> dict:
         "spearheads": spearheads,
         "efforts": rows,
         "monitor": monitor_values(up_to=year),
+        "narrative": narrative["texts"],
     }
+
+
+NARRATIVE_TEXTS = ("foreword", "foreword_en", "outlook", "outlook_en")
+
+
+def _narrative(*, plan: Plan, year: int) -> dict:
+    """The year's report texts as stored (sanitised): {"texts": foreword and outlook,
+    "intros": spearhead pk -> (Dutch, English)}. Two queries."""
+    texts = (
+        YearNarrative.objects.filter(plan_year__plan=plan, plan_year__year=year)
+        .values(*NARRATIVE_TEXTS)
+        .first()
+    ) or dict.fromkeys(NARRATIVE_TEXTS, "")
+    intros = SpearheadNarrative.objects.filter(
+        narrative__plan_year__plan=plan, narrative__plan_year__year=year
+    ).values_list("spearhead_id", "text", "text_en")
+    return {"texts": texts, "intros": {pk: (text, en) for pk, text, en in intros}}
 
 
 def _latest_notes(*, plan: Plan, year: int) -> dict[int, tuple]:
