@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.functional import lazy
+from django.utils.html import escape
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -174,11 +175,14 @@ ENGLISH_HELP = _("Optional. Without it the English report shows the Dutch text."
 
 
 def _richtext_field(label, *, english=False):
+    """Built per request: crispy renders help texts as HTML, so the tags it names are
+    escaped here, in the active language."""
+    help_text = f"{ENGLISH_HELP} {RICHTEXT_HELP}" if english else str(RICHTEXT_HELP)
     return forms.CharField(
         label=label,
         required=False,
         max_length=TEXT_MAX_LENGTH,
-        help_text=format_lazy("{} {}", ENGLISH_HELP, RICHTEXT_HELP) if english else RICHTEXT_HELP,
+        help_text=escape(help_text),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
 

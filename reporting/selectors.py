@@ -25,7 +25,6 @@ from plan.models import (
 
 from . import charts
 
-
 NARRATIVE_TEXTS = ("foreword", "foreword_en", "outlook", "outlook_en")
 
 
