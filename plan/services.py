@@ -25,6 +25,7 @@ from .models import (
     SteeringRoundEvent,
     YearNarrative,
 )
+from .richtext import richtext_clean
 from .selectors import (
     effort_changes_since,
     plan_current,
@@ -333,8 +334,11 @@ def year_narrative_save(
         row = existing.get(spearhead_pk) or SpearheadNarrative(
             narrative=narrative, spearhead_id=spearhead_pk
         )
-        if row.pk is not None and (row.text, row.text_en) == (text, text_en):
-            continue
+        if row.pk is not None and (row.text, row.text_en) == (
+            richtext_clean(text),
+            richtext_clean(text_en),
+        ):
+            continue  # unchanged: no history row
         row.text, row.text_en = text, text_en
         row._history_user = by
         row.save()

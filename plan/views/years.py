@@ -147,13 +147,13 @@ def year_narrative(request, year):
         raise PermissionDenied
     plan = _plan()
     plan_year = get_object_or_404(plan.years.defer("snapshot", "report_pdf"), year=year)
-    spearheads = list(plan.spearheads.order_by("number"))
-    narrative = selectors.year_narrative(plan_year=plan_year)
     if plan_year.is_frozen:
         messages.error(
             request, _("The year has been adopted; its texts are frozen with the report.")
         )
         return redirect(plan_year)
+    spearheads = list(plan.spearheads.order_by("number"))
+    narrative = selectors.year_narrative(plan_year=plan_year)
     form = YearNarrativeForm(
         request.POST or None,
         spearheads=spearheads,

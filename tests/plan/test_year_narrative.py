@@ -52,6 +52,13 @@ class EditTestCase(YearNarrativeTestCase):
         )
         self.assertEqual(narrative.history.count(), 1)  # history like the efforts'
 
+    def test_an_unchanged_introduction_gets_no_new_history_row(self):
+        intro = {f"intro_{self.economy.pk}": "Expat Centre <b>verbeterd</b>."}
+        self.save(foreword="Eerst", **intro)
+        self.save(version=1, foreword="Daarna", **intro)
+        self.assertEqual(YearNarrative.objects.get().history.count(), 2)
+        self.assertEqual(SpearheadNarrative.objects.get(spearhead=self.economy).history.count(), 1)
+
     def test_readers_leads_and_other_roles_are_refused(self):
         for user in (self.reader, self.alice, self.client_user, self.alderman):
             self.client.force_login(user)
