@@ -6,7 +6,9 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import lazy
+from django.utils.html import escape
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .content import localized_text, marked_dutch
@@ -203,3 +205,71 @@ class ImportUploadForm(forms.Form):
         data = read_upload(self.cleaned_data["file"])
         check_workbook(data)  # raises FileRefused, a ValidationError
         return data
+
+
+RICHTEXT_HELP = _(
+    "A blank line starts a new paragraph. You may use <strong>, <em>, lists (<ul> or <ol> "
+    'with <li>) and links (<a href="https://…">); any other markup is removed.'
+)
+ENGLISH_HELP = _("Optional. Without it the English report shows the Dutch text.")
+
+
+def _richtext_field(label, *, english=False):
+    """Built per request: crispy renders help texts as HTML, so the tags it names are
+    escaped here, in the active language."""
+    help_text = f"{ENGLISH_HELP} {RICHTEXT_HELP}" if english else str(RICHTEXT_HELP)
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        help_text=escape(help_text),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class YearNarrativeForm(forms.Form):
+    """The annual report's texts of one year: foreword, an introduction per spearhead and
+    the outlook, each in Dutch and optionally in English. `version` is the version the
+    editor started from (0 when there were no texts yet)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, spearheads, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.spearheads = list(spearheads)
+        self.fields["foreword"] = _richtext_field(_("Foreword (by the alderman)"))
+        self.fields["foreword_en"] = _richtext_field(_("Foreword in English"), english=True)
+        for spearhead in self.spearheads:
+            name = {"number": spearhead.number, "name": localized_text(spearhead, "name")}
+            self.fields[f"intro_{spearhead.pk}"] = _richtext_field(
+                gettext("Spearhead %(number)s: %(name)s – what we achieved and learned") % name
+            )
+            self.fields[f"intro_{spearhead.pk}_en"] = _richtext_field(
+                gettext("Spearhead %(number)s in English") % name, english=True
+            )
+        self.fields["outlook"] = _richtext_field(_("Outlook"))
+        self.fields["outlook_en"] = _richtext_field(_("Outlook in English"), english=True)
+
+    def texts(self) -> dict[str, str]:
+        return {
+            field: self.cleaned_data[field]
+            for field in ("foreword", "foreword_en", "outlook", "outlook_en")
+        }
+
+    def intros(self) -> dict[int, tuple[str, str]]:
+        return {
+            s.pk: (self.cleaned_data[f"intro_{s.pk}"], self.cleaned_data[f"intro_{s.pk}_en"])
+            for s in self.spearheads
+        }
+
+    @staticmethod
+    def initial_from(narrative, spearheads) -> dict:
+        if narrative is None:
+            return {"version": 0}
+        initial = {"version": narrative.version}
+        for field in ("foreword", "foreword_en", "outlook", "outlook_en"):
+            initial[field] = getattr(narrative, field)
+        for row in narrative.spearheads.all():
+            initial[f"intro_{row.spearhead_id}"] = row.text
+            initial[f"intro_{row.spearhead_id}_en"] = row.text_en
+        return initial

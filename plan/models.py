@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .content import localized_text
+from .richtext import richtext_clean, richtext_html
 from .roles import Role
 
 NOTE_MAX_LENGTH = 4000  # a progress note is a paragraph or two, not a report
@@ -598,3 +599,77 @@ class PlanYearStep(models.Model):
     @property
     def is_return(self) -> bool:
         return self.to_state == PlanYear.State.CONCEPT
+
+
+class YearNarrative(models.Model):
+    """What the annual report of a year says in words, written in the portal: the foreword
+    (in the alderman's name), an introduction per spearhead (`SpearheadNarrative`) and the
+    outlook. Formatted text, sanitised when stored (plan/richtext.py). Adoption freezes it
+    with the report's data."""
+
+    plan_year = models.OneToOneField(
+        PlanYear, models.CASCADE, related_name="narrative", verbose_name=_("plan year")
+    )
+    foreword = models.TextField(_("foreword"), blank=True, max_length=TEXT_MAX_LENGTH)
+    foreword_en = models.TextField(_("foreword in English"), blank=True, max_length=TEXT_MAX_LENGTH)
+    outlook = models.TextField(_("outlook"), blank=True, max_length=TEXT_MAX_LENGTH)
+    outlook_en = models.TextField(_("outlook in English"), blank=True, max_length=TEXT_MAX_LENGTH)
+    # Raised by every save; a save based on an older version is refused (year_narrative_save).
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated"])
+
+    class Meta:
+        verbose_name = _("annual report text")
+        verbose_name_plural = _("annual report texts")
+
+    def __str__(self):
+        return str(self.plan_year)
+
+    def save(self, *args, **kwargs):
+        for field in ("foreword", "foreword_en", "outlook", "outlook_en"):
+            setattr(self, field, richtext_clean(getattr(self, field)))
+        super().save(*args, **kwargs)
+
+    def foreword_html(self):
+        return richtext_html(self.foreword)
+
+    def outlook_html(self):
+        return richtext_html(self.outlook)
+
+
+class SpearheadNarrative(models.Model):
+    """A spearhead's introduction in a year's report: what we achieved, what we learned."""
+
+    narrative = models.ForeignKey(
+        YearNarrative, models.CASCADE, related_name="spearheads", verbose_name=_("report text")
+    )
+    spearhead = models.ForeignKey(
+        Spearhead, models.CASCADE, related_name="+", verbose_name=_("spearhead")
+    )
+    text = models.TextField(_("introduction"), blank=True, max_length=TEXT_MAX_LENGTH)
+    text_en = models.TextField(_("introduction in English"), blank=True, max_length=TEXT_MAX_LENGTH)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("spearhead introduction")
+        verbose_name_plural = _("spearhead introductions")
+        ordering = ["narrative", "spearhead__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["narrative", "spearhead"], name="spearhead_narrative_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.narrative}: {self.spearhead}"
+
+    def save(self, *args, **kwargs):
+        self.text = richtext_clean(self.text)
+        self.text_en = richtext_clean(self.text_en)
+        super().save(*args, **kwargs)
+
+    def text_html(self):
+        return richtext_html(self.text)

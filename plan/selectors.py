@@ -14,6 +14,7 @@ from django.db.models import (
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from .content import localized_text
 from .models import (
     PLAN_YEAR_CHAIN,
     Effort,
@@ -23,9 +24,11 @@ from .models import (
     PlanYear,
     ProgressUpdate,
     Spearhead,
+    SpearheadNarrative,
     SteeringRound,
     TargetGroup,
     Team,
+    YearNarrative,
 )
 from .roles import Role
 
@@ -407,6 +410,43 @@ def plan_year_readiness(*, plan_year) -> dict:
 
 
 # --- plan years ------------------------------------------------------------------------------
+
+
+def year_narrative(*, plan_year: PlanYear) -> YearNarrative | None:
+    """The year's report texts with their spearhead introductions (two queries)."""
+    spearheads = SpearheadNarrative.objects.select_related("spearhead")
+    return (
+        YearNarrative.objects.filter(plan_year=plan_year)
+        .prefetch_related(Prefetch("spearheads", queryset=spearheads))
+        .first()
+    )
+
+
+def year_narrative_missing(*, plan_year: PlanYear) -> list[str]:
+    """The report texts of the year still empty in Dutch, as a checklist: foreword, each
+    spearhead's introduction, outlook (two queries)."""
+    texts = (
+        YearNarrative.objects.filter(plan_year=plan_year).values("foreword", "outlook").first()
+        or {}
+    )
+    intro = SpearheadNarrative.objects.filter(
+        spearhead=OuterRef("pk"), narrative__plan_year=plan_year
+    ).exclude(text="")
+    spearheads = (
+        Spearhead.objects.filter(plan=plan_year.plan_id)
+        .annotate(has_intro=Exists(intro))
+        .order_by("number")
+    )
+    missing = [] if texts.get("foreword") else [gettext("Foreword")]
+    for spearhead in spearheads:
+        if not spearhead.has_intro:
+            missing.append(
+                gettext("Introduction to spearhead %(number)s: %(name)s")
+                % {"number": spearhead.number, "name": localized_text(spearhead, "name")}
+            )
+    if not texts.get("outlook"):
+        missing.append(gettext("Outlook"))
+    return missing
 
 
 def plan_years_awaiting(*, user) -> list[PlanYear]:

@@ -20,9 +20,12 @@ from .models import (
     PlanYear,
     PlanYearStep,
     ProgressUpdate,
+    SpearheadNarrative,
     SteeringRound,
     SteeringRoundEvent,
+    YearNarrative,
 )
+from .richtext import richtext_clean
 from .selectors import (
     effort_changes_since,
     plan_current,
@@ -295,6 +298,60 @@ def plan_year_notify(*, plan_year: PlanYear) -> list[str]:
             recipient_list=recipients,
         )
     return recipients
+
+
+class NarrativeConflict(Exception):
+    """Someone else saved the year's texts after the editor loaded them."""
+
+    def __init__(self, *, current: YearNarrative):
+        super().__init__("narrative edit conflict")
+        self.current = current
+
+
+NARRATIVE_FIELDS = ("foreword", "foreword_en", "outlook", "outlook_en")
+
+
+@transaction.atomic
+def year_narrative_save(
+    *,
+    plan_year: PlanYear,
+    loaded_version: int,
+    texts: dict[str, str],
+    intros: dict[int, tuple[str, str]],
+    by: User,
+) -> YearNarrative:
+    """Store the year's foreword, outlook (`texts`) and spearhead introductions (`intros`:
+    spearhead pk -> (Dutch, English)), sanitised by the models. Locks the year's row: refused
+    once the year is adopted, and refused with NarrativeConflict when the texts were saved
+    by someone else since `loaded_version` (0: none existed yet)."""
+    locked = PlanYear.objects.select_for_update().get(pk=plan_year.pk)
+    if locked.is_frozen:
+        raise ValidationError(_("The year has been adopted; its texts are frozen with the report."))
+    narrative = YearNarrative.objects.filter(plan_year=locked).first()
+    current_version = narrative.version if narrative else 0
+    if current_version != loaded_version:
+        raise NarrativeConflict(current=narrative)
+    if narrative is None:
+        narrative = YearNarrative(plan_year=locked, version=0)
+    for field in NARRATIVE_FIELDS:
+        setattr(narrative, field, texts.get(field, ""))
+    narrative.version += 1
+    narrative._history_user = by  # read by django-simple-history
+    narrative.save()
+    existing = {row.spearhead_id: row for row in narrative.spearheads.all()}
+    for spearhead_pk, (text, text_en) in intros.items():
+        row = existing.get(spearhead_pk) or SpearheadNarrative(
+            narrative=narrative, spearhead_id=spearhead_pk
+        )
+        if row.pk is not None and (row.text, row.text_en) == (
+            richtext_clean(text),
+            richtext_clean(text_en),
+        ):
+            continue  # unchanged: no history row
+        row.text, row.text_en = text, text_en
+        row._history_user = by
+        row.save()
+    return narrative
 
 
 @transaction.atomic

@@ -30,5 +30,6 @@ urlpatterns = [
     path("years/start/", views.year_start, name="year-start"),
     path("years/<int:year>/", views.year_detail, name="year-detail"),
     path("years/<int:year>/transition/", views.year_transition, name="year-transition"),
+    path("years/<int:year>/narrative/", views.year_narrative, name="year-narrative"),
     path("years/compare/<int:old>/<int:new>/", views.year_compare, name="year-compare"),
 ]

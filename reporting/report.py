@@ -127,6 +127,7 @@ def _context(data: dict, plan_year: PlanYear | None, steps: list, *, adopting=No
     return {
         "plan": data["plan"],
         "year": data["year"],
+        "narrative": data.get("narrative") or {},  # absent in reports frozen before it was
         "is_draft": not frozen,
         "generated": (
             timezone.localdate(taken[PlanYear.State.ADOPTED][0])

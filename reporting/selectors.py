@@ -13,14 +13,24 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from plan.content import localized_text
-from plan.models import Effort, Goal, IndicatorValue, Plan, ProgressUpdate
+from plan.models import (
+    Effort,
+    Goal,
+    IndicatorValue,
+    Plan,
+    ProgressUpdate,
+    SpearheadNarrative,
+    YearNarrative,
+)
 
 from . import charts
+
+NARRATIVE_TEXTS = ("foreword", "foreword_en", "outlook", "outlook_en")
 
 
 def annual_report_data(*, plan: Plan, year: int) -> dict:
     """Everything the annual report for `year` shows, as plain data (JSON): adoption freezes
-    exactly this, and a draft year's preview shows it live. Six queries, whatever the size.
+    exactly this, and a draft year's preview shows it live. Seven queries, whatever the size.
 
     The changes of the year (started, completed, stopped) come from the efforts' status
     history, so they agree with what the effort pages show."""
@@ -69,6 +79,9 @@ def annual_report_data(*, plan: Plan, year: int) -> dict:
                 "efforts": contributing[goal.pk],
             }
         )
+    intro = SpearheadNarrative.objects.filter(
+        spearhead=OuterRef("pk"), narrative__plan_year__plan=plan, narrative__plan_year__year=year
+    )
     spearheads = [
         {
             "number": spearhead.number,
@@ -77,8 +90,12 @@ def annual_report_data(*, plan: Plan, year: int) -> dict:
             "ambition": spearhead.ambition,
             "ambition_en": spearhead.ambition_en,
             "goals": goals_of[spearhead.pk],
+            "intro": spearhead.intro or "",
+            "intro_en": spearhead.intro_en or "",
         }
-        for spearhead in plan.spearheads.order_by("number")
+        for spearhead in plan.spearheads.annotate(
+            intro=Subquery(intro.values("text")), intro_en=Subquery(intro.values("text_en"))
+        ).order_by("number")
     ]
     return {
         "year": year,
@@ -93,6 +110,12 @@ def annual_report_data(*, plan: Plan, year: int) -> dict:
         "spearheads": spearheads,
         "efforts": rows,
         "monitor": monitor_values(up_to=year),
+        "narrative": (
+            YearNarrative.objects.filter(plan_year__plan=plan, plan_year__year=year)
+            .values(*NARRATIVE_TEXTS)
+            .first()
+        )
+        or dict.fromkeys(NARRATIVE_TEXTS, ""),
     }
 
 

@@ -22,7 +22,16 @@ from django.urls import reverse
 
 from plan import services
 from plan.forms import EffortManageForm
-from plan.models import Effort, Plan, PlanYear, PlanYearStep, ProgressUpdate, Spearhead, Team
+from plan.models import (
+    Effort,
+    Plan,
+    PlanYear,
+    PlanYearStep,
+    ProgressUpdate,
+    Spearhead,
+    Team,
+    YearNarrative,
+)
 from plan.roles import Role, role_groups_sync
 from plan.spreadsheet.importer import import_apply
 from tests.base import make_user
@@ -216,6 +225,36 @@ class ConcurrencyTestCase(TransactionTestCase):
         self.assertEqual(year.state, PlanYear.State.ADOPTED)
         self.assertTrue(bytes(year.report_pdf).startswith(b"%PDF"))
         self.assertEqual(hashlib.sha256(bytes(year.report_pdf)).hexdigest(), year.report_sha256)
+
+    # -- the annual report's texts ---------------------------------------------------------
+
+    def test_two_people_writing_the_years_first_texts_at_once_one_is_shown_the_other(self):
+        year = PlanYear.objects.create(plan=self.plan, year=2022)
+        other_manager = make_user("dana", role=Role.PROGRAMME_MANAGER)
+        barrier = threading.Barrier(2, timeout=WAIT)
+
+        def write(user, foreword):
+            def run():
+                plan_year = PlanYear.objects.get(pk=year.pk)
+                barrier.wait()  # both started from no texts at all (version 0)
+                return services.year_narrative_save(
+                    plan_year=plan_year,
+                    loaded_version=0,
+                    texts={"foreword": foreword},
+                    intros={self.economy.pk: (foreword, "")},
+                    by=user,
+                )
+
+            return run
+
+        results = in_threads(write(self.bob, "Voorwoord van Bob"), write(other_manager, "Van Dana"))
+        outcomes = sorted(outcome for outcome, _value in results)
+        self.assertEqual(outcomes, ["error", "ok"], results)
+        refused = next(value for outcome, value in results if outcome == "error")
+        self.assertIsInstance(refused, services.NarrativeConflict)  # not an IntegrityError
+        narrative = YearNarrative.objects.get(plan_year=year)
+        self.assertEqual(narrative.version, 1)
+        self.assertEqual(narrative.spearheads.get().text, narrative.foreword)
 
     # -- progress updates -------------------------------------------------------------------
 

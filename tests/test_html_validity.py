@@ -153,6 +153,7 @@ def pages(site) -> list[tuple[str, str | None, str, dict | None]]:
             None,
         ),
         ("plan-years", "opgavemanager", reverse("plan:year-list"), None),
+        ("plan-year-narrative", "opgavemanager", reverse("plan:year-narrative", args=[2023]), None),
         ("plan-year", "opdrachtgever", reverse("plan:year-detail", args=[2023]), None),
         ("plan-year-adopted", "opgavemanager", reverse("plan:year-detail", args=[2022]), None),
         ("plan-year-compare", "lezer", reverse("plan:year-compare", args=[2022, 2023]), None),

@@ -146,6 +146,7 @@ class UrlWalkBase(BaseTestCase):
             "plan:round-minutes": [self.round.pk],
             "plan:year-detail": [2022],
             "plan:year-transition": [2022],
+            "plan:year-narrative": [2022],
             "plan:year-compare": [2022, 2023],
             "reporting:annual-report": [2022],
             "reporting:annual-report-pdf": [2022],

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 
 from plan import content as plan_content
 from plan.models import Effort
+from plan.richtext import richtext_html
 
 register = template.Library()
 
@@ -36,6 +37,20 @@ def content(source, field: str):
     if language != translation.get_language():
         return format_html('<span lang="{}">{}</span>', language, text)
     return format_html("{}", text)
+
+
+@register.simple_tag
+def richtext(source, field: str):
+    """Formatted text written in the portal (plan/richtext.py) in the page's language,
+    sanitised, in a <div class="narrative">; Dutch text on an English page is marked
+    lang="nl". Empty when there is no text."""
+    if not source:
+        return ""
+    text, language = plan_content.localized(source, field)
+    if not text:
+        return ""
+    lang = "" if language == translation.get_language() else format_html(' lang="{}"', language)
+    return format_html('<div class="narrative"{}>{}</div>', lang, richtext_html(text))
 
 
 @register.filter

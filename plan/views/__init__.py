@@ -13,7 +13,14 @@ from .rounds import (
     round_reminders,
     round_reopen,
 )
-from .years import year_compare, year_detail, year_list, year_start, year_transition
+from .years import (
+    year_compare,
+    year_detail,
+    year_list,
+    year_narrative,
+    year_start,
+    year_transition,
+)
 
 __all__ = [
     "accessibility_statement",
@@ -41,6 +48,7 @@ __all__ = [
     "year_compare",
     "year_detail",
     "year_list",
+    "year_narrative",
     "year_start",
     "year_transition",
 ]

@@ -32,10 +32,19 @@ def public_plan(request):
             {key: effort.get(key, "") for key in PUBLIC_EFFORT_FIELDS}
             for effort in snapshot["efforts"]
         ]
+        # the report's texts as adopted (absent in years adopted before they were written)
+        report = snapshot.get("report") or {}
+        intros = {s["number"]: s for s in report.get("spearheads", [])}
         context.update(
             plan=snapshot["plan"],
+            narrative=report.get("narrative") or {},
             spearheads=[
-                {**spearhead, "efforts": [e for e in efforts if _in(e, spearhead)]}
+                {
+                    **spearhead,
+                    "intro": intros.get(spearhead["number"], {}).get("intro", ""),
+                    "intro_en": intros.get(spearhead["number"], {}).get("intro_en", ""),
+                    "efforts": [e for e in efforts if _in(e, spearhead)],
+                }
                 for spearhead in snapshot["spearheads"]
             ],
         )

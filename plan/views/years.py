@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..context_processors import plan_years_awaiting
+from ..forms import YearNarrativeForm
 
 EFFORTS_PER_PAGE = 50
 
@@ -48,7 +49,12 @@ def year_detail(request, year):
     )
     plan_year = get_object_or_404(adopted, year=year)
     efforts = plan_year.adopted_efforts or []
+    can_write = request.user.has_perm("plan.change_planyear") and not plan_year.is_frozen
     context = {
+        "can_write_narrative": can_write,
+        "narrative_missing": (
+            selectors.year_narrative_missing(plan_year=plan_year) if can_write else []
+        ),
         "plan_year": plan_year,
         "steps": plan_year.steps.select_related("by"),
         "moves": plan_year.moves_for(request.user),
@@ -132,3 +138,61 @@ def year_compare(request, old, new):
         "diff": diff,
     }
     return render(request, "plan/year_compare.html", context)
+
+
+def year_narrative(request, year):
+    """The programme manager writes the annual report's texts of a year; refused once the
+    year is adopted, and with both versions (409) when someone else saved in between."""
+    if not request.user.has_perm("plan.change_planyear"):
+        raise PermissionDenied
+    plan = _plan()
+    plan_year = get_object_or_404(plan.years.defer("snapshot", "report_pdf"), year=year)
+    if plan_year.is_frozen:
+        messages.error(
+            request, _("The year has been adopted; its texts are frozen with the report.")
+        )
+        return redirect(plan_year)
+    spearheads = list(plan.spearheads.order_by("number"))
+    narrative = selectors.year_narrative(plan_year=plan_year)
+    form = YearNarrativeForm(
+        request.POST or None,
+        spearheads=spearheads,
+        initial=YearNarrativeForm.initial_from(narrative, spearheads),
+    )
+    conflict, current = False, None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.year_narrative_save(
+                plan_year=plan_year,
+                loaded_version=form.cleaned_data["version"],
+                texts=form.texts(),
+                intros=form.intros(),
+                by=request.user,
+            )
+        except services.NarrativeConflict:
+            conflict = True
+            current = selectors.year_narrative(plan_year=plan_year)
+            form.data = form.data.copy()  # saving again overrides, knowingly
+            form.data["version"] = current.version if current else 0
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(plan_year)
+        else:
+            messages.success(request, _("The texts of the annual report have been saved."))
+            return redirect(plan_year)
+    context = {
+        "plan_year": plan_year,
+        "form": form,
+        "conflict": conflict,
+        "current": current,
+        "current_intros": _intros_by_spearhead(current, spearheads),
+    }
+    status = 409 if conflict else 200
+    return render(request, "plan/year_narrative_form.html", context, status=status)
+
+
+def _intros_by_spearhead(narrative, spearheads) -> list[tuple]:
+    if narrative is None:
+        return []
+    rows = {row.spearhead_id: row for row in narrative.spearheads.all()}
+    return [(spearhead, rows.get(spearhead.pk)) for spearhead in spearheads]

@@ -60,6 +60,7 @@ HTML_PATTERNS: dict[str, tuple[str, ...]] = {
     "plan:round-close": MANAGER,
     "plan:round-reopen": MANAGER,
     "plan:year-transition": MANAGER,
+    "plan:year-narrative": MANAGER,
     "plan:year-list": EVERYONE,
     "plan:year-detail": EVERYONE,
     "plan:year-compare": EVERYONE,
@@ -220,6 +221,7 @@ def args_for(name: str, site: dict, variant: str = "") -> list:
         "plan:round-close": [site["round"].pk],
         "plan:round-reopen": [site["round"].pk],
         "plan:year-transition": [2022],
+        "plan:year-narrative": [2023],  # 2022 is adopted: its texts are frozen
         "plan:year-detail": [2022 if variant == "adopted" else 2023],
         "plan:year-compare": [2022, 2023],
         "reporting:annual-report": [2022],

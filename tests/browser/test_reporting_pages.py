@@ -135,3 +135,25 @@ def test_public_pages_without_login(page, live_server, plan_data):
     page.set_viewport_size(NARROW)
     goto(page, live_server, "/public/")
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+
+
+def test_the_programme_manager_writes_the_reports_texts(page, live_server, plan_data):
+    from plan.models import PlanYear
+    from plan.selectors import plan_current
+
+    PlanYear.objects.get_or_create(plan=plan_current(), year=2022)
+    login(page, live_server, "opgavemanager")
+    goto(page, live_server, "/years/2022/")
+    expect(page.locator("#narrative-checklist li").first).to_have_text("Voorwoord")
+    page.locator("#narrative-checklist a").click()
+    page.wait_for_url("**/years/2022/narrative/")
+    axe_check(page, "opgavemanager")
+    page.get_by_label("Voorwoord (namens de wethouder)").fill(
+        "Beste raadsleden,\n\nEen jaar met <strong>resultaat</strong>."
+    )
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    expect(page.locator("#narrative-checklist li").first).not_to_have_text("Voorwoord")
+    goto(page, live_server, "/report/2022/")
+    expect(page.locator("#foreword .narrative strong")).to_have_text("resultaat")
+    axe_check(page, "opgavemanager")

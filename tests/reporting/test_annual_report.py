@@ -156,13 +156,14 @@ class ReportViewsTestCase(BaseTestCase):
             indicator=self.make_indicator(), year=2021, value=12, unit="%"
         )
         # session, user, plan, the plan year (and its steps when it exists), efforts
-        # (+goals), updates, history, goals, spearheads, monitor values with their
-        # indicators, the previous adopted year, and the menu's plan years awaiting the
-        # user's decision (plan.context_processors)
-        with self.assertNumQueries(13):
+        # (+goals), updates, history, goals, the year's foreword and outlook, spearheads
+        # (with their introductions), monitor values with their indicators, the previous
+        # adopted year, and the menu's plan years awaiting the user's decision
+        # (plan.context_processors)
+        with self.assertNumQueries(14):
             self.client.get(url)
         self.add_efforts(20)
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(14):
             self.client.get(url)
 
     def make_indicator(self, name="Aandeel internationals"):
