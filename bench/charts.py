@@ -88,7 +88,7 @@ def matplotlib_candidate() -> dict:
     from matplotlib.ticker import FuncFormatter
 
     from plan.models import Effort
-    from reporting.charts import LINE_COLOUR, STATUS_COLOURS, _format_number
+    from reporting.charts import LINE_COLOUR, STATUS_COLOURS, format_number
 
     dark_text = {Effort.Status.NOT_STARTED, Effort.Status.AT_RISK}
     font = ["DejaVu Sans", "Liberation Sans", "sans-serif"]
@@ -108,7 +108,7 @@ def matplotlib_candidate() -> dict:
         return figure, axes
 
     def localise(axis):
-        axis.set_major_formatter(FuncFormatter(lambda value, _position: _format_number(value, "")))
+        axis.set_major_formatter(FuncFormatter(lambda value, _position: format_number(value, "")))
 
     def status_bars(*, categories, counts):
         statuses = [s for s in Effort.Status if any(c.get(s) for c in counts)]
@@ -143,7 +143,7 @@ def matplotlib_candidate() -> dict:
         values = [float(value) for _year, value in points]
         with plt.rc_context({"font.family": font, "font.size": 9}):
             bars = axes.bar(years, values, color=LINE_COLOUR, width=0.6)
-            axes.bar_label(bars, labels=[_format_number(v, unit) for v in values], fontsize=8)
+            axes.bar_label(bars, labels=[format_number(v, unit) for v in values], fontsize=8)
             axes.set_ylim(0, max(values, default=1) * 1.2 or 1)
             axes.set_ylabel(unit)
             localise(axes.yaxis)
@@ -155,7 +155,7 @@ def matplotlib_candidate() -> dict:
         values = [float(value) for _label, value in items][::-1]
         with plt.rc_context({"font.family": font, "font.size": 9}):
             bars = axes.barh(labels, values, color=LINE_COLOUR, height=0.6)
-            shown = [_format_number(v, unit) for v in values]
+            shown = [format_number(v, unit) for v in values]
             axes.bar_label(bars, labels=shown, fontsize=8, padding=2)
             axes.set_xlim(0, max(values, default=1) * 1.18 or 1)
             axes.set_xlabel(unit)

@@ -113,7 +113,7 @@ def nice_ticks(maximum: float, *, integer: bool = False, most: int = 5) -> list[
     ]
 
 
-def _format_number(value: float, unit: str) -> str:
+def format_number(value: float, unit: str) -> str:
     """In the active language: 14.500 and 11,6 in Dutch; 14,500 and 11.6 in English."""
     text = number_format(value, decimal_pos=1 if value % 1 else 0, force_grouping=True)
     return f"{text}%" if unit == "%" else text
@@ -327,7 +327,7 @@ def status_bars(*, title: str, categories: list[str], counts: list[dict[str, int
             if not value:
                 continue
             width = value * scale
-            text = _format_number(value, "")
+            text = format_number(value, "")
             row["segments"].append(
                 {
                     "x": _r(x),
@@ -398,7 +398,7 @@ def yearly_values(
     """Bars per year for one indicator of the Monitor Internationalisering."""
     years = [str(year) for year, _value in points]
     values = [float(value) for _year, value in points]
-    shown = [_format_number(value, unit) for value in values]
+    shown = [format_number(value, unit) for value in values]
     ticks = nice_ticks(max(values, default=0))
     left = max(text_width(text) for _value, text in ticks) + 12
     top = (LINE_HEIGHT + 6 if unit else 0) + VALUE_SIZE + 8  # the unit, then value labels
@@ -463,7 +463,7 @@ def category_values(
     """Horizontal bars, one per category (e.g. residents per nationality in one year)."""
     labels = [label for label, _value in items]
     values = [float(value) for _label, value in items]
-    shown = [_format_number(value, unit) for value in values]
+    shown = [format_number(value, unit) for value in values]
     wrapped, label_width = _label_lines(labels)
     left = label_width + 14
     value_room = max((text_width(text, VALUE_SIZE) for text in shown), default=0) + 8

@@ -9,6 +9,7 @@ import functools
 import hashlib
 import json
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -161,6 +162,7 @@ def _context(data: dict, plan_year: PlanYear | None, steps: list, *, adopting=No
             ],
         ),
         "monitor": selectors.monitor_charts_from(data["monitor"]),
+        "key_figures": _key_figures(data["monitor"]),
         # efforts, goals and notes are written in Dutch: mark them when the report is not
         "content_lang": mark_safe(' lang="nl"') if translation.get_language() != "nl" else "",
         "approval": [
@@ -182,6 +184,35 @@ def _context(data: dict, plan_year: PlanYear | None, steps: list, *, adopting=No
 
 
 _CHANGES = ("started", "finished", "stopped")
+KEY_FIGURES = 3
+
+
+def _key_figures(values: list[dict]) -> list[dict]:
+    """The Monitor figures for the summary: the KEY_FIGURES indicators measured in the most
+    years up to the report's year, each with its latest value and the one before it."""
+    by_indicator: dict[str, list[dict]] = {}
+    for value in values:  # by indicator, then year
+        by_indicator.setdefault(value["indicator"], []).append(value)
+    measured = [points for points in by_indicator.values() if len(points) >= 2]
+    measured.sort(key=lambda points: (-len(points), points[0]["indicator"]))
+    rows = []
+    for points in measured[:KEY_FIGURES]:
+        latest, before = points[-1], points[-2]
+        unit = latest["unit"]
+        change = Decimal(latest["value"]) - Decimal(before["value"])
+        sign = "+" if change > 0 else ("−" if change < 0 else "")
+        rows.append(
+            {
+                "indicator": latest["indicator"],
+                "unit": unit,
+                "year": latest["year"],
+                "value": charts.format_number(float(latest["value"]), unit),
+                "previous_year": before["year"],
+                "previous": charts.format_number(float(before["value"]), unit),
+                "change": sign + charts.format_number(abs(float(change)), unit),
+            }
+        )
+    return rows
 
 
 def _effort(row: dict) -> dict:

@@ -191,3 +191,38 @@ class StatusChangeSincePreviousYearTestCase(TestCase):
         self.assertEqual(totals[Effort.Status.NOT_STARTED], -running)
         self.assertContains(r, "Verschil met 2022")
         self.assertContains(r, f'<td class="num">+{running}</td>', html=False)
+
+
+class KeyFiguresTestCase(TestCase):
+    """The summary shows the Monitor figures measured longest: latest value, the one before."""
+
+    def test_the_summary_shows_three_monitor_figures_with_their_change(self):
+        from plan.models import Indicator, IndicatorValue
+        from reporting.report import report_context, report_plan
+
+        call_command("loaddata", "leiden_2021_2024", verbosity=0)
+        IndicatorValue.objects.all().delete()
+        for name, values in {
+            "Internationals": [(2021, 14500), (2022, 15100), (2023, 15800)],
+            "Aandeel internationals": [(2022, 11.6), (2023, 12.1)],
+            "Vertrek binnen 3 jaar": [(2022, 51), (2023, 48)],
+            "Eenmalig gemeten": [(2023, 7)],
+        }.items():
+            indicator = Indicator.objects.create(name=name)
+            for year, value in values:
+                unit = "%" if "Aandeel" in name or "Vertrek" in name else "inwoners"
+                IndicatorValue.objects.create(
+                    indicator=indicator, year=year, value=value, unit=unit
+                )
+        context = report_context(plan=report_plan(2023), year=2023)
+        rows = [
+            (r["indicator"], r["value"], r["previous"], r["change"]) for r in context["key_figures"]
+        ]
+        self.assertEqual(
+            rows,
+            [
+                ("Internationals", "15.800", "15.100", "+700"),
+                ("Aandeel internationals", "12,1%", "11,6%", "+0,5%"),
+                ("Vertrek binnen 3 jaar", "48%", "51%", "−3%"),
+            ],
+        )
