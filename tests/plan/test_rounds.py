@@ -1,9 +1,10 @@
-from datetime import date
+from datetime import date, datetime
 
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from plan.models import Effort, ProgressUpdate, SteeringRound
 from plan.services import progress_update_submit, steering_round_open
@@ -66,8 +67,9 @@ class SteeringRoundOpenTestCase(BaseTestCase):
         self.assertContains(page, "Ga naar de open ronde")
 
     def test_an_effort_that_ended_long_ago_is_not_offered(self):
+        long_ago = timezone.make_aware(datetime(2020, 1, 1))
         Effort.objects.filter(pk=self.other_effort.pk).update(
-            status=Effort.Status.DONE, updated=date(2020, 1, 1)
+            status=Effort.Status.DONE, updated=long_ago
         )
         self.client.force_login(self.bob)
         form = self.client.get(reverse("plan:round-list")).context["form"]
