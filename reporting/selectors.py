@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from datetime import time as dt_time
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,6 +22,7 @@ from plan.models import (
     SpearheadNarrative,
     YearNarrative,
 )
+from plan.selectors import effort_link_names
 
 from . import charts
 
@@ -37,9 +38,9 @@ def annual_report_data(*, plan: Plan, year: int) -> dict:
     efforts = list(
         Effort.objects.filter(spearhead__plan=plan)
         .select_related("spearhead", "team")
-        .prefetch_related(Prefetch("goals", queryset=Goal.objects.select_related("spearhead")))
         .order_by("spearhead__number", "number")
     )
+    goal_codes = effort_link_names(plan, "goals")  # plain rows, no manager per effort
     notes = _latest_notes(plan=plan, year=year)
     changes = _status_changes(plan=plan, year=year)
     goals = list(
@@ -47,7 +48,7 @@ def annual_report_data(*, plan: Plan, year: int) -> dict:
         .select_related("spearhead")
         .order_by("spearhead__number", "number")
     )
-    contributing: dict[int, list[str]] = defaultdict(list)
+    contributing: dict[str, list[str]] = defaultdict(list)
     rows = []
     for effort in efforts:
         note, note_date = notes.get(effort.pk, (effort.note, None))
@@ -63,12 +64,12 @@ def annual_report_data(*, plan: Plan, year: int) -> dict:
                 "is_priority": effort.is_priority,
                 "note": note,
                 "note_date": note_date.isoformat() if note_date else None,
-                "goals": [goal.code for goal in effort.goals.all()],
+                "goals": sorted(goal_codes.get(effort.pk, []), key=_code_order),
                 "change": changes.get(effort.pk),
             }
         )
-        for goal in effort.goals.all():
-            contributing[goal.pk].append(effort.code)
+        for code in goal_codes.get(effort.pk, []):
+            contributing[code].append(effort.code)
     goals_of: dict[int, list[dict]] = defaultdict(list)
     for goal in goals:
         goals_of[goal.spearhead_id].append(
@@ -76,7 +77,7 @@ def annual_report_data(*, plan: Plan, year: int) -> dict:
                 "code": goal.code,
                 "text": goal.text,
                 "text_en": goal.text_en,
-                "efforts": contributing[goal.pk],
+                "efforts": contributing[goal.code],
             }
         )
     intro = SpearheadNarrative.objects.filter(
@@ -117,6 +118,10 @@ def annual_report_data(*, plan: Plan, year: int) -> dict:
         )
         or dict.fromkeys(NARRATIVE_TEXTS, ""),
     }
+
+
+def _code_order(code: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in code.split("."))
 
 
 def _latest_notes(*, plan: Plan, year: int) -> dict[int, tuple]:
