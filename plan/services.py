@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import (
     PLAN_YEAR_CHAIN,
@@ -94,35 +95,33 @@ def steering_round_open(
 def steering_round_mail_open(*, steering_round: SteeringRound) -> dict:
     """Tell each contact of the round's efforts (selectors.round_contacts) which of them take
     part, the deadline and where to submit. Returns what `_steering_round_mail` returns."""
-    reach = round_contacts(efforts=steering_round.efforts.all())
-    with translation.override(settings.LANGUAGE_CODE):  # staff mail is Dutch
-        subject = _("Update round open: submit your updates before %(date)s") % {
-            "date": steering_round.deadline.strftime("%d-%m-%Y")
-        }
-        return _steering_round_mail(
-            steering_round=steering_round,
-            reach=reach,
-            subject=subject,
-            template="plan/email/round_open.txt",
-        )
+    return _steering_round_mail(
+        steering_round=steering_round,
+        reach=round_contacts(efforts=steering_round.efforts.all()),
+        subject=gettext_lazy("Update round open: submit your updates before %(date)s"),
+        template="plan/email/round_open.txt",
+    )
 
 
 def _steering_round_mail(
-    *, steering_round: SteeringRound, reach: dict, subject: str, template: str
+    *, steering_round: SteeringRound, reach: dict, subject, template: str
 ) -> dict:
-    """One mail per contact over one connection. Returns {"sent": [addresses], "unreachable":
+    """One mail per contact over one connection, in Dutch (staff mail); `subject` holds
+    %(date)s for the round's deadline. Returns {"sent": [addresses], "unreachable":
     [efforts], "rerouted": [efforts told to their team or the programme managers]}."""
     messages = []
-    for contact, efforts in reach["contacts"]:
-        context = {
-            "contact": contact,
-            "round": steering_round,
-            "led": [e for e in efforts if e.reached_as == "lead"],
-            "of_team": [e for e in efforts if e.reached_as == "team"],
-            "unled": [e for e in efforts if e.reached_as == "programme_manager"],
-        }
-        body = render_to_string(template, context)
-        messages.append(EmailMessage(subject=subject, body=body, to=[contact.email]))
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = str(subject) % {"date": steering_round.deadline.strftime("%d-%m-%Y")}
+        for contact, efforts in reach["contacts"]:
+            context = {
+                "contact": contact,
+                "round": steering_round,
+                "led": [e for e in efforts if e.reached_as == "lead"],
+                "of_team": [e for e in efforts if e.reached_as == "team"],
+                "unled": [e for e in efforts if e.reached_as == "programme_manager"],
+            }
+            body = render_to_string(template, context)
+            messages.append(EmailMessage(subject=subject, body=body, to=[contact.email]))
     get_connection().send_messages(messages)
     told = {effort for _contact, efforts in reach["contacts"] for effort in efforts}
     return {
@@ -213,17 +212,12 @@ def steering_round_send_reminders(*, steering_round: SteeringRound) -> dict:
     team or the programme managers instead of a lead]}."""
     if not steering_round.is_open:
         raise ValidationError(_("Reminders are only sent for an open update round."))
-    reach = round_missing_by_contact(steering_round=steering_round)
-    with translation.override(settings.LANGUAGE_CODE):  # staff mail is Dutch
-        subject = _("Reminder: update your efforts before %(date)s") % {
-            "date": steering_round.deadline.strftime("%d-%m-%Y")
-        }
-        return _steering_round_mail(
-            steering_round=steering_round,
-            reach=reach,
-            subject=subject,
-            template="plan/email/round_reminder.txt",
-        )
+    return _steering_round_mail(
+        steering_round=steering_round,
+        reach=round_missing_by_contact(steering_round=steering_round),
+        subject=gettext_lazy("Reminder: update your efforts before %(date)s"),
+        template="plan/email/round_reminder.txt",
+    )
 
 
 # --- plan years ------------------------------------------------------------------------------
