@@ -3,6 +3,7 @@ with errors (also at 320 px), a corrected file, confirm. Wording is Dutch here b
 journey checks what the manager reads; structure is checked with axe."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests.workbooks import REQUIRED, effort_row, xlsx
@@ -99,8 +100,17 @@ def test_import_by_keyboard_only(page, live_server, plan_data, tmp_path, setting
     tab_to(page, "el => el.type === 'file'")
     assert_focus_visible(page)
     good = [effort_row(Nr="3.1", Status="Vertraagd", **REAL_3_1)]
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")  # the file dialog opens from the keyboard
+    # The file dialog opens from the keyboard. Chromium now and then drops the first Space
+    # on a file input right after the page loaded (seen once in about ten CI runs); a person
+    # would press it again, and so does the test, once.
+    for attempt in (1, 2):
+        try:
+            with page.expect_file_chooser(timeout=5000) as chooser:
+                page.keyboard.press("Space")
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
     chooser.value.set_files(workbook(tmp_path, "toetsenbord.xlsx", good))
     tab_to(page, "el => el.type === 'submit' && el.closest('form[data-busy]')")
     assert_focus_visible(page)
