@@ -553,20 +553,19 @@ def plan_snapshot(*, plan: Plan) -> dict:
     }
 
 
-def effort_link_names(plan: Plan, name: str) -> dict[int, list[str]]:
-    """Per effort of the plan the names of its goals (their codes), partners or target
-    groups, read from the link table in one query."""
+def effort_link_names(plan: Plan, name: str, *, efforts=None) -> dict[int, list[str]]:
+    """Per effort of the plan (or of the queryset `efforts`) the names of its goals (their
+    codes), partners or target groups, read from the link table in one query."""
     through = Effort._meta.get_field(name).remote_field.through
     target = Effort._meta.get_field(name).m2m_reverse_field_name()
+    links = through.objects.filter(effort__spearhead__plan=plan)
+    if efforts is not None:
+        links = links.filter(effort__in=efforts.values("pk"))
     if name == "goals":
-        rows = through.objects.filter(effort__spearhead__plan=plan).values_list(
-            "effort_id", f"{target}__spearhead__number", f"{target}__number"
-        )
+        rows = links.values_list("effort_id", f"{target}__spearhead__number", f"{target}__number")
         pairs = ((effort_id, f"{spearhead}.{number}") for effort_id, spearhead, number in rows)
     else:
-        pairs = through.objects.filter(effort__spearhead__plan=plan).values_list(
-            "effort_id", f"{target}__name"
-        )
+        pairs = links.values_list("effort_id", f"{target}__name")
     names: dict[int, list[str]] = {}
     for effort_id, shown in pairs:
         names.setdefault(effort_id, []).append(shown)

@@ -63,6 +63,8 @@ def report_data(*, plan: Plan, year: int) -> dict:
         snapshot_diff(previous.snapshot, plan_snapshot(plan=plan)) if previous else None
     )
     data["previous_totals"] = _status_counts(previous.snapshot) if previous else None
+    # frozen with the year, so that the next year's preview reads the counts, not every effort
+    data["status_counts"] = _status_counts({"efforts": data["efforts"]})
     return data
 
 
@@ -76,18 +78,90 @@ def _status_counts(snapshot: dict) -> dict[str, int]:
     return counts
 
 
+def _previous_totals(*, plan: Plan, year: int) -> tuple[int | None, dict | None]:
+    """(year, efforts per status) of the last year adopted before `year`: the counts frozen
+    with it, read out of its snapshot in SQL; for a year frozen before the counts were, from
+    its efforts."""
+    previous = (
+        plan.years.filter(year__lt=year, snapshot__isnull=False)
+        .order_by("-year")
+        .values_list("pk", "year", "snapshot__report__status_counts")
+        .first()
+    )
+    if previous is None:
+        return None, None
+    pk, previous_year, counts = previous
+    if counts is None:
+        counts = _status_counts(PlanYear.objects.values_list("snapshot", flat=True).get(pk=pk))
+    return previous_year, counts
+
+
 def report_context(*, plan: Plan, year: int) -> dict:
-    """The context of the report's page or PDF: the frozen data of an adopted year, or the
-    live data of a draft (marked as such)."""
+    """The context of the report's PDF, with every chapter: the frozen data of an adopted
+    year, or the live data of a draft (marked as such)."""
     return _context(*_report_source(plan=plan, year=year))
+
+
+PREVIEW_PRIORITIES = 20  # priority efforts on the preview's first page; the PDF has all
+
+
+def report_preview_context(*, plan: Plan, year: int, chapter: int | None) -> dict:
+    """The context of the report's page, which shows one part at a time so that it answers
+    quickly at any size: the cover, contents, summary, Monitor and adoption (`chapter` None),
+    or the chapter of one spearhead (its number). The PDF keeps every part. Raises Http404
+    for a spearhead the report does not have."""
+    plan_year, steps = _year_and_steps(plan=plan, year=year)
+    frozen = (plan_year.snapshot or {}).get("report") if plan_year else None
+    if frozen is not None:  # adopted: the parts of the report as adopted
+        context = _context(frozen, plan_year, steps)
+        context["contents"] = [part["spearhead"] for part in context["chapters"]]
+        context["chapters"] = [
+            part for part in context["chapters"] if part["spearhead"]["number"] == chapter
+        ]
+    elif chapter is None:
+        outline = selectors.annual_report_outline(
+            plan=plan, year=year, priority_limit=PREVIEW_PRIORITIES
+        )
+        previous_year, previous_totals = _previous_totals(plan=plan, year=year)
+        context = {
+            **_front(
+                {**outline, "previous_year": previous_year, "year_changes": None},
+                plan_year,
+                steps,
+                per_spearhead=outline["counts"],
+                previous_totals=previous_totals,
+            ),
+            "priorities": [_effort(row) for row in outline["priorities"]],
+            "priority_count": outline["priority_count"],
+            "contents": outline["spearheads"],
+            "chapters": [],
+        }
+    else:
+        data = selectors.annual_report_data(plan=plan, year=year, spearhead=chapter)
+        data.update(previous_year=None, year_changes=None)
+        context = _context(data, plan_year, steps)
+        context["contents"] = selectors.report_spearheads(plan=plan)
+    numbers = [spearhead["number"] for spearhead in context["contents"]]
+    if chapter is not None and chapter not in numbers:
+        raise Http404("No such spearhead")
+    context["part"] = chapter
+    if chapter is not None:
+        at = numbers.index(chapter)
+        context["previous_part"] = context["contents"][at - 1] if at > 0 else None
+        context["next_part"] = context["contents"][at + 1] if at + 1 < len(numbers) else None
+    return context
+
+
+def _year_and_steps(*, plan: Plan, year: int) -> tuple:
+    plan_year = (
+        plan.years.filter(year=year).defer("report_pdf").prefetch_related("steps__by").first()
+    )
+    return plan_year, list(plan_year.steps.all()) if plan_year else []
 
 
 def _report_source(*, plan: Plan, year: int) -> tuple:
     """(data, plan_year, steps): what the report of `year` is rendered from."""
-    plan_year = (
-        plan.years.filter(year=year).defer("report_pdf").prefetch_related("steps__by").first()
-    )
-    steps = list(plan_year.steps.all()) if plan_year else []
+    plan_year, steps = _year_and_steps(plan=plan, year=year)
     frozen = (plan_year.snapshot or {}).get("report") if plan_year else None
     if frozen is not None:
         return frozen, plan_year, steps
@@ -113,10 +187,46 @@ def _context(data: dict, plan_year: PlanYear | None, steps: list, *, adopting=No
                 **{key: [e for e in own if e["change"] == key] for key in _CHANGES},
             }
         )
+    per_spearhead = []
+    for chapter in chapters:
+        counted = dict.fromkeys(Effort.Status.values, 0)
+        for effort in chapter["efforts"]:
+            counted[effort["status"]] += 1
+        per_spearhead.append(counted)
+    priorities = [e for e in efforts if e["is_priority"]]
+    return {
+        # previous_totals is absent in reports frozen before it was
+        **_front(
+            data,
+            plan_year,
+            steps,
+            per_spearhead=per_spearhead,
+            previous_totals=data.get("previous_totals"),
+            adopting=adopting,
+        ),
+        "efforts": efforts,
+        "chapters": chapters,
+        "contents": data["spearheads"],
+        "priorities": priorities,
+        "priority_count": len(priorities),
+    }
+
+
+def _front(
+    data: dict,
+    plan_year: PlanYear | None,
+    steps: list,
+    *,
+    per_spearhead: list[dict],
+    previous_totals: dict | None,
+    adopting=None,
+) -> dict:
+    """The context of the report's cover, summary, Monitor and adoption: from the report's
+    data and the efforts per status of each spearhead (in the order of data["spearheads"])."""
     counted = dict.fromkeys(Effort.Status, 0)
-    for effort in efforts:
-        counted[effort["status"]] += 1
-    previous_totals = data.get("previous_totals")  # absent in reports frozen before it was
+    for counts in per_spearhead:
+        for status, count in counts.items():
+            counted[status] += count
     taken = {}
     for step in steps:  # in order: a later step overrides a returned one
         taken[step.to_state] = (step.taken, _name(step.by))
@@ -137,8 +247,6 @@ def _context(data: dict, plan_year: PlanYear | None, steps: list, *, adopting=No
         ),
         "plan_year": plan_year,
         "state_label": PlanYear.State(state).label,
-        "efforts": efforts,
-        "chapters": chapters,
         "totals": [
             {
                 "status": status,
@@ -148,17 +256,13 @@ def _context(data: dict, plan_year: PlanYear | None, steps: list, *, adopting=No
             }
             for status, count in counted.items()
         ],
-        "effort_count": len(efforts),
-        "priorities": [e for e in efforts if e["is_priority"]],
+        "effort_count": sum(counted.values()),
         "status_chart": charts.status_bars(
             title=gettext("Efforts per spearhead and status"),
             categories=[f"{s['number']}. {localized_text(s, 'name')}" for s in data["spearheads"]],
             counts=[
-                {
-                    status: sum(1 for e in chapter["efforts"] if e["status"] == status)
-                    for status in Effort.Status
-                }
-                for chapter in chapters
+                {status: counts.get(status, 0) for status in Effort.Status}
+                for counts in per_spearhead
             ],
         ),
         "monitor": selectors.monitor_charts_from(data["monitor"]),
@@ -216,7 +320,7 @@ def _key_figures(values: list[dict]) -> list[dict]:
 
 
 def _effort(row: dict) -> dict:
-    note_date = row["note_date"]
+    note_date = row.get("note_date")  # the preview's first page lists no notes
     return {**row, "note_date": date.fromisoformat(note_date) if note_date else None}
 
 

@@ -29,22 +29,30 @@ from . import charts
 NARRATIVE_TEXTS = ("foreword", "foreword_en", "outlook", "outlook_en")
 
 
-def annual_report_data(*, plan: Plan, year: int) -> dict:
+def annual_report_data(*, plan: Plan, year: int, spearhead: int | None = None) -> dict:
     """Everything the annual report for `year` shows, as plain data (JSON): adoption freezes
     exactly this, and a draft year's preview shows it live. Seven queries, whatever the size.
+    With `spearhead` (a number) only that chapter's goals and efforts: the preview of one
+    chapter reads one chapter.
 
     The changes of the year (started, completed, stopped) come from the efforts' status
     history, so they agree with what the effort pages show."""
+    chapter = {} if spearhead is None else {"spearhead__number": spearhead}
+    shown = Effort.objects.filter(spearhead__plan=plan)
+    if spearhead is not None:  # its efforts, and those of other chapters serving its goals
+        serving = Effort.goals.through.objects.filter(
+            goal__spearhead__plan=plan, goal__spearhead__number=spearhead
+        )
+        shown = shown.filter(Q(**chapter) | Q(pk__in=serving.values("effort_id")))
     efforts = list(
-        Effort.objects.filter(spearhead__plan=plan)
-        .select_related("spearhead", "team")
-        .order_by("spearhead__number", "number")
+        shown.select_related("spearhead", "team").order_by("spearhead__number", "number")
     )
-    goal_codes = effort_link_names(plan, "goals")  # plain rows, no manager per effort
-    notes = _latest_notes(plan=plan, year=year)
-    changes = _status_changes(plan=plan, year=year)
+    # plain rows, no manager per effort
+    goal_codes = effort_link_names(plan, "goals", efforts=None if spearhead is None else shown)
+    notes = _latest_notes(plan=plan, year=year, chapter=chapter)
+    changes = _status_changes(plan=plan, year=year, chapter=chapter)
     goals = list(
-        Goal.objects.filter(spearhead__plan=plan)
+        Goal.objects.filter(spearhead__plan=plan, **chapter)
         .select_related("spearhead")
         .order_by("spearhead__number", "number")
     )
@@ -83,6 +91,7 @@ def annual_report_data(*, plan: Plan, year: int) -> dict:
     intro = SpearheadNarrative.objects.filter(
         spearhead=OuterRef("pk"), narrative__plan_year__plan=plan, narrative__plan_year__year=year
     )
+    chapters = plan.spearheads.filter(**({} if spearhead is None else {"number": spearhead}))
     spearheads = [
         {
             "number": spearhead.number,
@@ -94,42 +103,101 @@ def annual_report_data(*, plan: Plan, year: int) -> dict:
             "intro": spearhead.intro or "",
             "intro_en": spearhead.intro_en or "",
         }
-        for spearhead in plan.spearheads.annotate(
+        for spearhead in chapters.annotate(
             intro=Subquery(intro.values("text")), intro_en=Subquery(intro.values("text_en"))
         ).order_by("number")
     ]
     return {
         "year": year,
-        "plan": {
-            "title": plan.title,
-            "title_en": plan.title_en,
-            "ambition": plan.ambition,
-            "ambition_en": plan.ambition_en,
-            "start_year": plan.start_year,
-            "end_year": plan.end_year,
-        },
+        "plan": _plan_fields(plan),
         "spearheads": spearheads,
         "efforts": rows,
         "monitor": monitor_values(up_to=year),
-        "narrative": (
-            YearNarrative.objects.filter(plan_year__plan=plan, plan_year__year=year)
-            .values(*NARRATIVE_TEXTS)
-            .first()
-        )
-        or dict.fromkeys(NARRATIVE_TEXTS, ""),
+        "narrative": _narrative(plan=plan, year=year),
     }
+
+
+def annual_report_outline(*, plan: Plan, year: int, priority_limit: int) -> dict:
+    """What the first page of the report's preview shows, counted in SQL rather than read
+    effort by effort: the spearheads (for the contents), the efforts per spearhead and status,
+    the first `priority_limit` priority efforts and their number, the Monitor and the year's
+    texts. The same seven queries and about the same time at any size of the plan."""
+    spearheads = report_spearheads(plan=plan)
+    efforts = Effort.objects.filter(spearhead__plan=plan)
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for number, status, count in (
+        efforts.values_list("spearhead__number", "status").annotate(n=Count("pk")).order_by()
+    ):
+        counts[number][status] = count
+    priorities = efforts.filter(is_priority=True)
+    columns = ("spearhead__number", "number", "title", "title_en", "team__name", "status")
+    return {
+        "year": year,
+        "plan": _plan_fields(plan),
+        "spearheads": spearheads,
+        "counts": [counts[spearhead["number"]] for spearhead in spearheads],
+        "priorities": [
+            {
+                "code": f"{spearhead}.{number}",
+                "spearhead": spearhead,
+                "title": title,
+                "title_en": title_en,
+                "team": team,
+                "status": status,
+                "progress": progress,
+                "is_priority": True,
+            }
+            for spearhead, number, title, title_en, team, status, progress in priorities.order_by(
+                "spearhead__number", "number"
+            ).values_list(*columns, "progress")[:priority_limit]
+        ],
+        "priority_count": priorities.count(),
+        "monitor": monitor_values(up_to=year),
+        "narrative": _narrative(plan=plan, year=year),
+    }
+
+
+def report_spearheads(*, plan: Plan) -> list[dict]:
+    """The spearheads as the report's contents list them. One query."""
+    return [
+        {"number": number, "name": name, "name_en": name_en}
+        for number, name, name_en in plan.spearheads.order_by("number").values_list(
+            "number", "name", "name_en"
+        )
+    ]
+
+
+def _plan_fields(plan: Plan) -> dict:
+    return {
+        "title": plan.title,
+        "title_en": plan.title_en,
+        "ambition": plan.ambition,
+        "ambition_en": plan.ambition_en,
+        "start_year": plan.start_year,
+        "end_year": plan.end_year,
+    }
+
+
+def _narrative(*, plan: Plan, year: int) -> dict:
+    return (
+        YearNarrative.objects.filter(plan_year__plan=plan, plan_year__year=year)
+        .values(*NARRATIVE_TEXTS)
+        .first()
+    ) or dict.fromkeys(NARRATIVE_TEXTS, "")
 
 
 def _code_order(code: str) -> tuple[int, ...]:
     return tuple(int(part) for part in code.split("."))
 
 
-def _latest_notes(*, plan: Plan, year: int) -> dict[int, tuple]:
+def _latest_notes(*, plan: Plan, year: int, chapter: dict) -> dict[int, tuple]:
     """Per effort the note and meeting date of its latest update of a round held in `year`
     or before."""
     updates = (
         ProgressUpdate.objects.filter(
-            effort__spearhead__plan=plan, steering_round__meeting_date__year__lte=year
+            effort__spearhead__plan=plan,
+            steering_round__meeting_date__year__lte=year,
+            **{f"effort__{key}": value for key, value in chapter.items()},
         )
         .order_by("effort_id", "-steering_round__meeting_date")
         .values_list("effort_id", "note", "steering_round__meeting_date")
@@ -140,12 +208,14 @@ def _latest_notes(*, plan: Plan, year: int) -> dict[int, tuple]:
     return latest
 
 
-def _status_changes(*, plan: Plan, year: int) -> dict[int, str]:
+def _status_changes(*, plan: Plan, year: int, chapter: dict) -> dict[int, str]:
     """Per effort what its status history says happened in `year`, the last change winning:
     "started" (out of Not started), "finished" or "stopped". An effort created in the year
     with a running status counts as started."""
     records = (
-        Effort.history.model.objects.filter(spearhead__plan=plan, history_date__year__lte=year)
+        Effort.history.model.objects.filter(
+            spearhead__plan=plan, history_date__year__lte=year, **chapter
+        )
         .order_by("id", "history_date", "history_id")
         .values_list("id", "history_date", "status")
     )

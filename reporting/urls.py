@@ -8,6 +8,11 @@ urlpatterns = [
     path("evaluation/", evaluation.evaluation, name="evaluation"),
     path("evaluation/pdf/", evaluation.evaluation_pdf, name="evaluation-pdf"),
     path("report/<int:year>/", report.annual_report, name="annual-report"),
+    path(
+        "report/<int:year>/spearhead/<int:number>/",
+        report.annual_report,
+        name="annual-report-chapter",
+    ),
     path("report/<int:year>/pdf/", report.annual_report_pdf, name="annual-report-pdf"),
     path("export/efforts.xlsx", exports.export_xlsx, name="export-xlsx"),
     path("export/efforts.ods", exports.export_ods, name="export-ods"),

@@ -451,6 +451,7 @@ class StoredXssTestCase(TempMediaMixin, UrlWalkBase):
         "plan:public-plan",
         "reporting:dashboard",
         "reporting:annual-report",
+        "reporting:annual-report-chapter",
         "reporting:evaluation",
     }
 

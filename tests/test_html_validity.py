@@ -164,6 +164,12 @@ def pages(site) -> list[tuple[str, str | None, str, dict | None]]:
         ("evaluation", "directieteam", reverse("reporting:evaluation"), None),
         ("annual-report", "opgavemanager", reverse("reporting:annual-report", args=[2022]), None),
         (
+            "annual-report-chapter",
+            "wethouder",
+            reverse("reporting:annual-report-chapter", args=[2022, 3]),
+            None,
+        ),
+        (
             "annual-report-en",
             "lezer",
             reverse("reporting:annual-report", args=[2022]) + "?lang=en",

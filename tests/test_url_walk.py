@@ -149,6 +149,7 @@ class UrlWalkBase(BaseTestCase):
             "plan:year-narrative": [2022],
             "plan:year-compare": [2022, 2023],
             "reporting:annual-report": [2022],
+            "reporting:annual-report-chapter": [2022, 3],
             "reporting:annual-report-pdf": [2022],
             "password_reset_confirm": ["MQ", "set-password"],
         }.get(name, [])

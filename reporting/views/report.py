@@ -12,11 +12,15 @@ def _language(request) -> str:
     return requested if requested in report.LANGUAGES else translation.get_language()
 
 
-def annual_report(request, year):
+def annual_report(request, year, number=None):
+    """The report's page: its front part, or with `number` the chapter of that spearhead."""
     language = _language(request)
     with translation.override(language):
         plan = report.report_plan(year)
-        context = report.report_context(plan=plan, year=year)
+        context = report.report_preview_context(plan=plan, year=year, chapter=number)
+        context["preview"] = True
+        # the language asked for in the address stays with the links between the parts
+        context["lang_query"] = f"?lang={language}" if "lang" in request.GET else ""
         response = render(request, "reporting/annual_report.html", context)
     return response
 

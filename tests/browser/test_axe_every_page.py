@@ -69,6 +69,7 @@ HTML_PATTERNS: dict[str, tuple[str, ...]] = {
     "reporting:dashboard": EVERYONE,
     "reporting:evaluation": EVERYONE,
     "reporting:annual-report": EVERYONE,
+    "reporting:annual-report-chapter": EVERYONE,
 }
 # HTML pages that a GET cannot show: checked after the POST that leads to them.
 AFTER_POST = {
@@ -225,6 +226,7 @@ def args_for(name: str, site: dict, variant: str = "") -> list:
         "plan:year-detail": [2022 if variant == "adopted" else 2023],
         "plan:year-compare": [2022, 2023],
         "reporting:annual-report": [2022],
+        "reporting:annual-report-chapter": [2022, 3],
         "password_reset_confirm": site["reset"],
     }.get(name, [])
 

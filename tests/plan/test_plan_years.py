@@ -8,6 +8,7 @@ from plan.models import Effort, PlanYear
 from plan.roles import Role
 from plan.services import plan_year_start_next, plan_year_transition
 from tests.base import BaseTestCase, make_user
+from tests.reporting.test_annual_report import pdf_text
 
 CHAIN = [
     ("advised", "bob"),
@@ -192,12 +193,16 @@ class CompareYearsTestCase(PlanYearTestCase):
         self.assertEqual(diff["count"], 6)
         self.assertContains(r, "Kennis &amp; Internationalisering → Wonen")
 
-        # the annual report of 2023 shows the same changes
+        # the annual report of 2023 shows the same changes: its page links to this comparison
+        # (the page shows a part at a time), its PDF lists them
         report = self.client.get(reverse("reporting:annual-report", args=[2023]))
         self.assertContains(
             report, "Wijzigingen ten opzichte van het plan zoals vastgesteld voor 2022"
         )
-        self.assertContains(report, "3.2 Extra inspanning 2")
+        self.assertContains(report, reverse("plan:year-compare", args=[2022, 2023]))
+        pdf = pdf_text(self.client.get(reverse("reporting:annual-report-pdf", args=[2023])).content)
+        self.assertIn("Wijzigingen ten opzichte van het plan zoals vastgesteld voor 2022", pdf)
+        self.assertIn("3.2 Extra inspanning 2", pdf)
 
     def test_the_next_year_waits_for_adoption(self):
         with self.assertRaisesMessage(ValidationError, "2022"):

@@ -7,28 +7,46 @@ from unittest import mock
 from django.urls import reverse
 from django.utils import timezone
 
-from plan.models import Effort
+from plan.models import Effort, PlanYear
 from tests.plan.test_plan_years import PlanYearTestCase
 from tests.reporting.test_annual_report import pdf_text
 
 
-class AdoptedReportTestCase(PlanYearTestCase):
-    def report_page(self, year=2022):
+class ReportPage:
+    def report_page(self, year=2022, chapter=None):
         self.client.force_login(self.reader)
+        if chapter is not None:
+            return self.client.get(reverse("reporting:annual-report-chapter", args=[year, chapter]))
         return self.client.get(reverse("reporting:annual-report", args=[year]))
 
+
+class AdoptedReportTestCase(ReportPage, PlanYearTestCase):
     def test_the_adopted_years_page_shows_what_was_adopted_like_its_pdf(self):
         self.advance_to("adopted")
         self.effort.set_status(Effort.Status.DELAYED, by=self.bob)  # after adoption
 
         page = self.report_page()
         pdf = pdf_text(self.client.get(reverse("reporting:annual-report-pdf", args=[2022])).content)
-        body = page.content.decode().split('id="spearhead-3"')[1]
+        body = self.report_page(chapter=3).content.decode().split('id="spearhead-3"')[1]
         self.assertIn("Loopt volgens planning", body)
         self.assertNotIn("Vertraagd", body)
         self.assertIn("Loopt volgens planning", pdf)
         self.assertNotContains(page, "Concept.")  # adopted: no draft notice
         self.assertContains(page, "Vastgesteld door de wethouder")
+
+    def test_the_next_years_summary_counts_the_change_since_the_adopted_year(self):
+        self.advance_to("adopted")
+        from plan.services import plan_year_start_next
+
+        plan_year_start_next(plan=self.plan, by=self.bob)
+        self.effort.set_status(Effort.Status.DONE, by=self.bob)  # was on track when adopted
+        self.assertIn("status_counts", PlanYear.objects.get(year=2022).snapshot["report"])
+        r = self.report_page(year=2023)
+        changes = {row["status"]: row["change"] for row in r.context["totals"]}
+        self.assertEqual(changes[Effort.Status.DONE], 1)
+        self.assertEqual(changes[Effort.Status.ON_TRACK], -1)
+        self.assertEqual(changes[Effort.Status.DELAYED], 0)
+        self.assertContains(r, "Verschil met 2022")
 
     def test_a_draft_years_page_is_marked_as_a_live_draft(self):
         page = self.report_page()
@@ -53,7 +71,7 @@ class AdoptedReportTestCase(PlanYearTestCase):
         )
 
 
-class ChangesOfTheYearTestCase(PlanYearTestCase):
+class ChangesOfTheYearTestCase(ReportPage, PlanYearTestCase):
     """The report's "Changes in <year>" follow the status history, not planned dates."""
 
     def at(self, when):
@@ -68,11 +86,10 @@ class ChangesOfTheYearTestCase(PlanYearTestCase):
         with self.at(in_2022):
             self.effort.set_status(Effort.Status.DONE, by=self.bob)
 
-        self.client.force_login(self.reader)
-        r = self.client.get(reverse("reporting:annual-report", args=[2022]))
-        chapters = {c["spearhead"]["number"]: c for c in r.context["chapters"]}
-        self.assertEqual([e["code"] for e in chapters[3]["finished"]], ["3.1"])
-        self.assertEqual(chapters[1]["started"], [])
+        [economy] = self.report_page(chapter=3).context["chapters"]
+        self.assertEqual([e["code"] for e in economy["finished"]], ["3.1"])
+        r = self.report_page(chapter=1)
+        self.assertEqual(r.context["chapters"][0]["started"], [])
         self.assertContains(r, "In 2022 is bij dit speerpunt geen inspanning gestart")
 
 

@@ -103,10 +103,30 @@ class ReportViewsTestCase(BaseTestCase):
     def test_an_effort_that_serves_no_goal_is_in_the_report_too(self):
         self.other_effort.goals.clear()
         self.client.force_login(self.wethouder)
-        r = self.client.get(reverse("reporting:annual-report", args=[2022]))
-        chapter = next(c for c in r.context["chapters"] if c["spearhead"]["number"] == 1)
+        r = self.client.get(reverse("reporting:annual-report-chapter", args=[2022, 1]))
+        [chapter] = r.context["chapters"]
         self.assertEqual([e["code"] for e in chapter["efforts"]], [self.other_effort.code])
         self.assertContains(r, "Huurteam voor internationals")
+
+    def test_a_chapter_lists_the_efforts_of_other_spearheads_that_serve_its_goals(self):
+        from reporting.report import report_context
+
+        self.client.force_login(self.wethouder)
+        r = self.client.get(reverse("reporting:annual-report-chapter", args=[2022, 1]))
+        [chapter] = r.context["chapters"]
+        [goal] = chapter["goals"]
+        self.assertEqual([e["code"] for e in goal["efforts"]], ["1.1", "3.1"])
+        self.assertEqual([e["code"] for e in chapter["efforts"]], ["1.1"])  # its own only
+        self.assertContains(r, "Doorontwikkeling Expat Centre")
+        # as the whole report (the PDF) has it
+        whole = report_context(plan=self.plan, year=2022)["chapters"][0]
+        self.assertEqual(whole["goals"], chapter["goals"])
+        self.assertEqual(whole["efforts"], chapter["efforts"])
+
+    def test_a_spearhead_the_plan_does_not_have_is_not_found(self):
+        self.client.force_login(self.wethouder)
+        r = self.client.get(reverse("reporting:annual-report-chapter", args=[2022, 2]))
+        self.assertEqual(r.status_code, 404)
 
     def test_a_year_outside_the_plan_is_not_found(self):
         self.client.force_login(self.wethouder)
@@ -118,6 +138,10 @@ class ReportViewsTestCase(BaseTestCase):
         r = self.client.get(reverse("reporting:annual-report", args=[2022]), {"lang": "en"})
         self.assertContains(r, "Summary")
         self.assertContains(r, "Annual report 2022")
+        # the links to the chapters keep the language asked for
+        chapter = reverse("reporting:annual-report-chapter", args=[2022, 1])
+        self.assertContains(r, f'href="{chapter}?lang=en"')
+        r = self.client.get(chapter, {"lang": "en"})
         # Content without an English version is shown in Dutch, marked as Dutch.
         self.assertContains(
             r, '<span class="label">Ambition:</span> <span lang="nl">Inclusief</span>', html=False
@@ -129,7 +153,10 @@ class ReportViewsTestCase(BaseTestCase):
         self.effort.title_en = "Further development of the Expat Centre"
         self.effort.save()
         self.client.force_login(self.wethouder)
+        chapter = reverse("reporting:annual-report-chapter", args=[2022, 3])
         r = self.client.get(reverse("reporting:annual-report", args=[2022]), {"lang": "en"})
+        self.assertContains(r, "Spearhead 3: Knowledge &amp; Economy</a>", html=False)
+        r = self.client.get(chapter, {"lang": "en"})
         self.assertContains(r, "Spearhead 3: Knowledge &amp; Economy</h2>", html=False)
         self.assertContains(r, "Further development of the Expat Centre")
         self.assertNotContains(r, "Doorontwikkeling Expat Centre")
@@ -138,7 +165,7 @@ class ReportViewsTestCase(BaseTestCase):
         self.assertIn("Spearhead 3: Knowledge & Economy", text)
         self.assertIn("Further development of the Expat Centre", text)
         # The Dutch report is unchanged.
-        r = self.client.get(reverse("reporting:annual-report", args=[2022]))
+        r = self.client.get(chapter)
         self.assertContains(r, "Doorontwikkeling Expat Centre")
         self.assertNotContains(r, "Knowledge &amp; Economy")
 
@@ -155,16 +182,20 @@ class ReportViewsTestCase(BaseTestCase):
         IndicatorValue.objects.create(
             indicator=self.make_indicator(), year=2021, value=12, unit="%"
         )
-        # session, user, plan, the plan year (and its steps when it exists), efforts
-        # (+goals), updates, history, goals, the year's foreword and outlook, spearheads
-        # (with their introductions), monitor values with their indicators, the previous
-        # adopted year, and the menu's plan years awaiting the user's decision
-        # (plan.context_processors)
-        with self.assertNumQueries(14):
-            self.client.get(url)
-        self.add_efforts(20)
-        with self.assertNumQueries(14):
-            self.client.get(url)
+        chapter = reverse("reporting:annual-report-chapter", args=[2022, 3])
+        # The front part: session, user, plan, the plan year (and its steps when it exists),
+        # spearheads, efforts per spearhead and status, the first priority efforts and their
+        # number, monitor values with their indicators, the year's foreword and outlook, the
+        # previous adopted year's counts, and the menu's plan years awaiting the user's
+        # decision (plan.context_processors). A chapter: session, user, plan, the plan year,
+        # its efforts, their goals, updates, history, goals, spearhead (with its
+        # introduction), monitor values, the year's texts, the contents and the menu's years.
+        for efforts in (0, 20):
+            self.add_efforts(efforts)
+            with self.subTest(efforts=efforts), self.assertNumQueries(12):
+                self.assertEqual(self.client.get(url).status_code, 200)
+            with self.subTest(efforts=efforts), self.assertNumQueries(14):
+                self.assertEqual(self.client.get(chapter).status_code, 200)
 
     def make_indicator(self, name="Aandeel internationals"):
         from plan.models import Indicator

@@ -42,9 +42,13 @@ class ReportNarrativeTestCase(PlanYearTestCase):
             self.client.force_login(user)
         return self.client.get(url)
 
-    def report_url(self, **query):
-        url = reverse("reporting:annual-report", args=[2022])
-        return url + ("?lang=" + query["lang"] if query else "")
+    def report_url(self, lang=None, chapter=None):
+        """The report's page: its front part, or the chapter of a spearhead (its number)."""
+        if chapter is None:
+            url = reverse("reporting:annual-report", args=[2022])
+        else:
+            url = reverse("reporting:annual-report-chapter", args=[2022, chapter])
+        return url + (f"?lang={lang}" if lang else "")
 
     def pdf(self):
         return self.page(reverse("reporting:annual-report-pdf", args=[2022]), self.reader).content
@@ -59,16 +63,30 @@ class PlacementTestCase(ReportNarrativeTestCase):
             'id="foreword"',
             "Eerste voorwoord van de wethouder.",
             'id="summary"',
-            'id="spearhead-1"',
-            "Eerste inleiding integratie.",
-            'id="spearhead-3"',
-            "Eerste inleiding economie.",
             'id="monitor"',
             'id="outlook"',
             "Eerste vooruitblik op volgend jaar.",
             'id="approval"',
         ]
         positions = [html.index(marker) for marker in order]
+        self.assertEqual(positions, sorted(positions))
+        # the page shows one part at a time: each chapter on its own page, with its intro
+        self.assertNotIn("Eerste inleiding", html)
+        for number, intro in [
+            (1, "Eerste inleiding integratie."),
+            (3, "Eerste inleiding economie."),
+        ]:
+            chapter = self.page(self.report_url(chapter=number), self.reader).content.decode()
+            self.assertLess(chapter.index(f'id="spearhead-{number}"'), chapter.index(intro))
+            self.assertNotIn('id="summary"', chapter)
+        pdf = pdf_text(self.pdf())
+        order = [
+            "Eerste voorwoord van de wethouder.",
+            "Eerste inleiding integratie.",
+            "Eerste inleiding economie.",
+            "Eerste vooruitblik op volgend jaar.",
+        ]
+        positions = [pdf.index(text) for text in order]
         self.assertEqual(positions, sorted(positions))
 
     def test_the_english_report_uses_english_texts_and_marks_dutch_ones(self):
@@ -92,9 +110,9 @@ class InertMarkupTestCase(ReportNarrativeTestCase):
         YearNarrative.objects.update(foreword=PAYLOAD, outlook=PAYLOAD)
         SpearheadNarrative.objects.filter(spearhead=self.economy).update(text=PAYLOAD)
 
-    def assert_inert(self, html):
+    def assert_inert(self, html, count):
         narratives = re.findall(r'<div class="narrative"[^>]*>(.*?)</div>', html, re.DOTALL)
-        self.assertEqual(len(narratives), 3)
+        self.assertEqual(len(narratives), count)
         for narrative in narratives:
             self.assertEqual(
                 narrative,
@@ -106,7 +124,9 @@ class InertMarkupTestCase(ReportNarrativeTestCase):
 
     def test_payloads_are_inert_in_the_preview(self):
         self.write_payload()
-        self.assert_inert(self.page(self.report_url(), self.reader).content.decode())
+        self.assert_inert(self.page(self.report_url(), self.reader).content.decode(), 2)
+        chapter = self.page(self.report_url(chapter=3), self.reader).content.decode()
+        self.assert_inert(chapter, 1)
 
     def test_payloads_are_inert_in_the_pdf_which_shows_the_text_not_markup(self):
         self.write_payload()
@@ -119,7 +139,7 @@ class InertMarkupTestCase(ReportNarrativeTestCase):
         self.write_payload()
         self.advance_to("adopted")
         html = self.page(reverse("plan:public-plan")).content.decode()
-        self.assert_inert(html)
+        self.assert_inert(html, 3)
         self.assertIn("Beste raadsleden", html)
 
 
