@@ -9,12 +9,13 @@ data, and a server has them after its first request.
 For each dataset (the real plan through load_real_plan; generate_scale_data --factor 10 and
 --factor 100, 500 and 5,000 efforts, each followed by populate_history for the goals; the
 efforts have history records already, from their many-to-many fields being set) a child process
-fills its own temporary SQLite database and adds what the pages show: an open update round with
-updates (the synthetic plans have one; for the real plan it is opened and half its efforts
-report), the plan years 2023 (adopted, through services.plan_year_transition with a stand-in
-for the PDF) and 2024 (the draft, services.plan_year_start_next). Then it requests every page
-through Django's test client (in-process, no network), REQUESTS times each, interleaved across
-pages, after one warm-up request each, as the role that uses it:
+fills its own temporary SQLite database and adds what the pages show: update rounds with
+updates (the synthetic plans have eight, the last open; the real plan gets a closed and an open
+one, half its efforts reporting in each), the plan years 2023 (adopted, through
+services.plan_year_transition with a stand-in for the PDF) and 2024 (the draft,
+services.plan_year_start_next). Then it requests every page through Django's test client (in-
+process, no network), REQUESTS times each, interleaved across pages, after one warm-up request
+each, as the role that uses it:
 
 - the programme manager (opgavemanager): overview, effort list, effort detail, spearhead
   detail, goal detail, round list, round detail, round completeness, year list, year detail;
@@ -184,22 +185,29 @@ def prepare(factor: int | None) -> dict:
         steering.teams.add(Team.objects.filter(efforts__isnull=False).order_by("pk").first())
     manager = users[Role.PROGRAMME_MANAGER]
     steering_round = SteeringRound.objects.open().first()
-    if steering_round is None:  # the real plan has no rounds; the synthetic one has one open
+    if steering_round is None:
+        # The real plan has no rounds; the synthetic ones have eight, the last open. Give it
+        # the same shape: a closed round and an open one, half the efforts reporting in each,
+        # so that every page (the dashboard's comparison of the last two rounds included)
+        # shows the same parts at every size.
         today = timezone.localdate()
-        steering_round = services.steering_round_open(
-            meeting_date=today + timedelta(days=28),
-            deadline=today + timedelta(days=14),
-            opened_by=manager,
-        )
-        for effort in steering_round.efforts.order_by("pk")[::2]:
-            services.progress_update_submit(
-                effort=effort,
-                steering_round=steering_round,
-                author=manager,
-                status=Effort.Status.ON_TRACK,
-                progress=50,
-                note="Stand van zaken voor de meting.",
+        for weeks, status in ((2, Effort.Status.NOT_STARTED), (4, Effort.Status.ON_TRACK)):
+            steering_round = services.steering_round_open(
+                meeting_date=today + timedelta(weeks=weeks),
+                deadline=today + timedelta(weeks=weeks, days=-7),
+                opened_by=manager,
             )
+            for effort in steering_round.efforts.order_by("pk")[::2]:
+                services.progress_update_submit(
+                    effort=effort,
+                    steering_round=steering_round,
+                    author=manager,
+                    status=status,
+                    progress=50,
+                    note="Stand van zaken voor de meting.",
+                )
+            if weeks == 2:
+                services.steering_round_close(steering_round=steering_round, by=manager)
     effort = steering_round.efforts.order_by("spearhead__number", "number").first()
     services.progress_update_submit(
         effort=effort,
