@@ -13,8 +13,8 @@ fills its own temporary SQLite database and adds what the pages show: update rou
 updates (the synthetic plans have eight, the last open; the real plan gets a closed and an open
 one, half its efforts reporting in each), the plan years 2023 (adopted, through
 services.plan_year_transition with a stand-in for the PDF) and 2024 (the draft,
-services.plan_year_start_next). Then it requests every page through Django's test client (in-
-process, no network), REQUESTS times each, interleaved across pages, after one warm-up request
+services.plan_year_start_next). Then it requests every page through Django's test client
+(in-process, no network), REQUESTS times each, interleaved across pages, after one warm-up request
 each, as the role that uses it:
 
 - the programme manager (opgavemanager): overview, effort list, effort detail, spearhead

@@ -19,6 +19,7 @@ from .. import selectors, services
 from ..forms import RoundReopenForm, SteeringRoundForm, SteeringRoundMeetingForm
 from ..models import SteeringRound
 from ..selectors import plan_current
+from ..widgets import bootstrap_classes
 
 manage_rounds = permission_required("plan.change_steeringround", raise_exception=True)
 MISSING_PER_PAGE = 50
@@ -69,6 +70,7 @@ def round_detail(request, pk):
         form = SteeringRoundMeetingForm(
             request.POST or None, request.FILES or None, instance=steering_round
         )
+        bootstrap_classes(form)  # written plainly (_form_fields.html), not through crispy
         if request.method == "POST" and form.is_valid():
             form.save()
             if previous_minutes and steering_round.minutes.name != previous_minutes:
