@@ -1,6 +1,7 @@
 """Reads across several plan models, with related rows preloaded (STYLE.md section 4)."""
 
 import functools
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth.models import Group, User
@@ -602,3 +603,83 @@ def snapshot_diff(old: dict, new: dict) -> dict:
             )
     diff["count"] = sum(len(items) for items in diff.values())
     return diff
+
+
+@dataclass
+class GoalLink:
+    pk: int
+    spearhead_number: int
+    number: int
+    text: str
+    text_en: str
+
+    @property
+    def code(self) -> str:
+        return f"{self.spearhead_number}.{self.number}"
+
+
+@dataclass
+class EffortLine:
+    """What a table of efforts (plan/_effort_table.html) shows of an effort, read as plain
+    values: a page of 50 efforts as models, with their spearheads, teams, leads and goals,
+    was most of the effort list's ORM work."""
+
+    pk: int
+    spearhead_number: int
+    number: int
+    title: str
+    title_en: str
+    status: str
+    progress: int
+    is_priority: bool
+    in_line: bool
+    team_name: str
+    goals: list[GoalLink] = field(default_factory=list)
+
+    @property
+    def code(self) -> str:
+        return f"{self.spearhead_number}.{self.number}"
+
+    def get_status_display(self) -> str:
+        return Effort.Status(self.status).label
+
+
+EFFORT_LINE_COLUMNS = (
+    "pk",
+    "spearhead__number",
+    "number",
+    "title",
+    "title_en",
+    "status",
+    "progress",
+    "is_priority",
+    "in_line",
+    "team__name",
+)
+
+
+def effort_line_values(efforts):
+    """The values of an effort table's rows, to paginate: a queryset of tuples."""
+    return efforts.values_list(*EFFORT_LINE_COLUMNS)
+
+
+def effort_lines(rows) -> list[EffortLine]:
+    """Rows of effort_line_values (a page of them) as EffortLines with their goals: one
+    query for the goals of the whole page."""
+    lines = [EffortLine(*row) for row in rows]
+    by_pk = {line.pk: line for line in lines}
+    links = (
+        Effort.goals.through.objects.filter(effort_id__in=by_pk)
+        .order_by("goal__spearhead__number", "goal__number")
+        .values_list(
+            "effort_id",
+            "goal_id",
+            "goal__spearhead__number",
+            "goal__number",
+            "goal__text",
+            "goal__text_en",
+        )
+    )
+    for effort_id, *goal in links if by_pk else ():
+        by_pk[effort_id].goals.append(GoalLink(*goal))
+    return lines

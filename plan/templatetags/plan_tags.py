@@ -77,8 +77,9 @@ def _url_maker(view_name: str):
 
 @register.simple_tag
 def effort_rows(efforts):
-    """The rows of the effort table (plan/_effort_table.html), written in Python: in the
-    template language the 50 rows of a page took most of the effort list's time. Each row
+    """The rows of the effort table (plan/_effort_table.html) for plan.selectors.EffortLines,
+    written in Python: in the template language the 50 rows of a page took most of the effort
+    list's time. Each row
     shows number, title with its badges, team, goals and status with progress; the labels
     (data-label) let the table stack on a narrow screen."""
     page_language = translation.get_language()
@@ -116,11 +117,11 @@ def effort_rows(efforts):
             ", ".join(
                 f'<a href="{goal_url(goal.pk)}" class="goal-code" '
                 f'title="{escape(plan_content.localized_text(goal, "text"))}">{goal.code}</a>'
-                for goal in effort.goals.all()
+                for goal in effort.goals
             )
             or f'<span class="text-body-secondary">{label["none"]}</span>'
         )
-        team = escape(effort.team.name)
+        team = escape(effort.team_name)
         rows.append(
             "<tr>"
             f'<td class="effort-code" data-label="{label["no"]}">{effort.code}</td>'

@@ -40,29 +40,33 @@ def plan_overview(request):
 
 def spearhead_detail(request, pk):
     spearhead = get_object_or_404(Spearhead.objects.select_related("plan"), pk=pk)
-    efforts = spearhead.efforts.with_relations().order_by("number")
+    efforts = spearhead.efforts.order_by("number")
     context = {
         "spearhead": spearhead,
         "goals": selectors.spearhead_goals_with_counts(spearhead=spearhead),
-        "page": _page(request, efforts),
+        "page": _effort_page(request, efforts),
     }
     return render(request, "plan/spearhead_detail.html", context)
 
 
 def goal_detail(request, pk):
     goal = get_object_or_404(Goal.objects.select_related("spearhead__plan"), pk=pk)
-    efforts = goal.efforts.with_relations().order_by("spearhead__number", "number")
-    return render(request, "plan/goal_detail.html", {"goal": goal, "page": _page(request, efforts)})
+    efforts = goal.efforts.order_by("spearhead__number", "number")
+    context = {"goal": goal, "page": _effort_page(request, efforts)}
+    return render(request, "plan/goal_detail.html", context)
 
 
-def _page(request, queryset):
-    return Paginator(queryset, EFFORTS_PER_PAGE).get_page(request.GET.get("page"))
+def _effort_page(request, efforts):
+    """The requested page of a table of efforts, as plan.selectors.EffortLines."""
+    values = selectors.effort_line_values(efforts)
+    page = Paginator(values, EFFORTS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.effort_lines(page.object_list)
+    return page
 
 
 def effort_list(request):
-    queryset = Effort.objects.with_relations()
-    effort_filter = EffortFilter(request.GET or None, queryset=queryset)
-    page = _page(request, effort_filter.qs)
+    effort_filter = EffortFilter(request.GET or None, queryset=Effort.objects.all())
+    page = _effort_page(request, effort_filter.qs)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

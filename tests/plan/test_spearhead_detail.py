@@ -21,7 +21,7 @@ class SpearheadDetailTestCase(BaseTestCase):
     def test_its_effort_table_holds_only_its_own_efforts(self):
         self.client.force_login(self.charlie)
         r = self.client.get(self.url)
-        self.assertEqual(list(r.context["efforts"]), [self.other_effort])
+        self.assertEqual([e.code for e in r.context["efforts"]], [self.other_effort.code])
 
     def test_an_unknown_spearhead_is_a_404(self):
         self.client.force_login(self.charlie)
