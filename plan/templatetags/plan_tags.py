@@ -228,3 +228,44 @@ def missing_efforts(efforts):
     if parts:
         parts.append("</ul>")
     return mark_safe("\n".join(parts))
+
+
+@register.simple_tag
+def adopted_effort_rows(efforts):
+    """The rows of an adopted year's table of efforts (plan/year_detail.html), from the
+    snapshot's plain dicts, written in Python like the other effort tables."""
+    label = {
+        key: escape(text)
+        for key, text in {
+            "no": gettext("No."),
+            "effort": gettext("Effort"),
+            "team": gettext("Team"),
+            "goals": gettext("Goals"),
+            "status": gettext("Status"),
+            "priority": gettext("Priority"),
+        }.items()
+    }
+    rows = []
+    for effort in efforts:
+        badge = (
+            f' <span class="badge badge-priority">{label["priority"]}</span>'
+            if effort.get("is_priority")
+            else ""
+        )
+        note = effort.get("note")
+        note = (
+            f'<br><span class="text-body-secondary">{plan_content.marked_dutch(note)}</span>'
+            if note
+            else ""
+        )
+        rows.append(
+            "<tr>"
+            f'<td class="effort-code" data-label="{label["no"]}">{escape(effort["code"])}</td>'
+            f'<td data-label="{label["effort"]}">{content_html(effort, "title")}{badge}{note}</td>'
+            f'<td data-label="{label["team"]}">{plan_content.marked_dutch(effort["team"])}</td>'
+            f'<td data-label="{label["goals"]}">{escape(", ".join(effort["goals"]))}</td>'
+            f'<td data-label="{label["status"]}"><span class="status status-{effort["status"]}">'
+            f"{escape(status_label(effort['status']))}</span> {effort['progress']}%</td>"
+            "</tr>"
+        )
+    return mark_safe("\n".join(rows))
