@@ -303,7 +303,7 @@ def _sources(sources) -> str:
 # --- dashboard -------------------------------------------------------------------------------
 
 LIST_LIMIT = 10  # rows shown per block; the link behind it lists them all
-PRIORITY_LIMIT = 20
+PRIORITY_LIMIT = LIST_LIMIT
 MANY_EFFORTS = 3  # a goal served by this many running efforts or more is "served by many"
 
 
@@ -436,6 +436,9 @@ def dashboard(*, plan: Plan, today, team=None, target_group=None) -> dict:
         .order_by("spearhead__number", "number")
     )
     trend, changes = _rounds_trend_and_changes(efforts=efforts)
+    well_served = sorted(
+        (goal for goal in goals if goal.running >= MANY_EFFORTS), key=lambda goal: -goal.running
+    )
     return {
         "effort_count": sum(row["total"] for row in per_spearhead),
         "per_spearhead": per_spearhead,
@@ -450,10 +453,8 @@ def dashboard(*, plan: Plan, today, team=None, target_group=None) -> dict:
         "priorities": _rows(efforts.filter(is_priority=True), PRIORITY_LIMIT),
         "priority_count": priority_count,
         "gaps": [goal for goal in goals if goal.running == 0],
-        "well_served": sorted(
-            (goal for goal in goals if goal.running >= MANY_EFFORTS),
-            key=lambda goal: -goal.running,
-        ),
+        "well_served": well_served[:LIST_LIMIT],
+        "well_served_count": len(well_served),
         "overdue": _rows(efforts.filter(overdue), LIST_LIMIT),
         "overdue_count": overdue_count,
         "attention": _rows(efforts.filter(status__in=NEEDS_ATTENTION), LIST_LIMIT),

@@ -86,6 +86,21 @@ class DashboardTestCase(BaseTestCase):
             [(g.code, g.running) for g in r.context["well_served"]], [("1.3", 5), ("3.1", 4)]
         )
 
+    def test_long_blocks_show_the_first_ten_and_say_how_many_there_are(self):
+        self.add_efforts(12)  # each serves 1.3 and 3.1
+        Effort.objects.update(is_priority=True)
+        for number in range(4, 16):  # twelve more goals served by three running efforts
+            goal = Goal.objects.create(spearhead=self.economy, number=number, text=f"Doel {number}")
+            goal.efforts.set(Effort.objects.order_by("pk")[:3])
+        r = self.get()
+        self.assertEqual(r.context["priority_count"], 14)
+        self.assertEqual(len(r.context["priorities"]), 10)
+        self.assertContains(r, "Alle 14 tonen")
+        served = [(g.code, g.running) for g in r.context["well_served"]]
+        self.assertEqual(served[:2], [("1.3", 14), ("3.1", 13)])  # the most served first
+        self.assertEqual(len(served), 10)
+        self.assertContains(r, "De 10 met de meeste lopende inspanningen, van 14 doelen")
+
     def test_team_and_target_group_narrow_everything(self):
         r = self.get(team=self.team_w.pk)
         self.assertEqual(r.context["effort_count"], 1)
