@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
@@ -85,6 +86,7 @@ class LogoutView(auth_views.LogoutView):
         return HttpResponseRedirect(provider_url) if provider_url else response
 
 
+@method_decorator(login_not_required, name="dispatch")  # as Django's, whose dispatch this hides
 class PasswordResetConfirmView(LocalPasswordsMixin, auth_views.PasswordResetConfirmView):
     pass
 
@@ -100,6 +102,7 @@ RESET_MAILS_PER_CLIENT = 10
 RESET_WINDOW = 60 * 60  # seconds
 
 
+@method_decorator(login_not_required, name="dispatch")  # as Django's, whose dispatch this hides
 class PasswordResetView(LocalPasswordsMixin, auth_views.PasswordResetView):
     """Django's view, with a limit on the mails it sends. Over the limit the request is
     answered exactly as one for an unknown address: the same "if the address is known, we

@@ -34,7 +34,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from .conftest import axe_check
+from tests.test_oidc import OIDC
+
+from .conftest import NARROW, axe_check
 
 pytestmark = pytest.mark.browser
 
@@ -286,3 +288,18 @@ def test_oidc_sign_in_gives_and_takes_the_mapped_rights(page, servers):
         [username, "/oidc/callback/", True],
         [username, "/oidc/callback/", False],
     ]
+
+
+def test_the_login_page_offering_provider_and_password_is_accessible(
+    page, live_server, settings, transactional_db
+):
+    """The demo's login page with a provider configured: both ways in, at 320 px too."""
+    for name, value in OIDC.items():
+        setattr(settings, name, value)
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert page.get_by_role("link", name="Inloggen met Test IdP").is_visible()
+    assert page.get_by_label("Wachtwoord").is_visible()
+    axe_check(page, "anonymous (OIDC and password)")
+    page.set_viewport_size(NARROW)
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    axe_check(page, "anonymous (OIDC and password, 320 px)")
