@@ -230,15 +230,17 @@ class LoginPageTestCase(BaseTestCase):
 
 @override_settings(**OIDC)
 class LogoutTestCase(BaseTestCase):
-    def test_after_an_oidc_sign_in_the_provider_signs_out_too(self):
-        self.client.force_login(self.alice, backend="leiden_intl.oidc.PortalOIDCBackend")
+    def sign_in_with_oidc(self, user):
+        self.client.force_login(user, backend="leiden_intl.oidc.PortalOIDCBackend")
         session = self.client.session
         session["oidc_id_token"] = "the.id.token"
         session.save()
-        r = self.client.post(reverse("logout"))
-        location = urlsplit(r["Location"])
+
+    def assertSignsOutAtTheProvider(self, response):
+        location = urlsplit(response["Location"])
         self.assertEqual(
-            f"{location.scheme}://{location.netloc}{location.path}", OIDC["OIDC_OP_LOGOUT_ENDPOINT"]
+            f"{location.scheme}://{location.netloc}{location.path}",
+            OIDC["OIDC_OP_LOGOUT_ENDPOINT"],
         )
         self.assertEqual(
             parse_qs(location.query),
@@ -250,8 +252,26 @@ class LogoutTestCase(BaseTestCase):
         )
         self.assertNotIn(SESSION_KEY, self.client.session)
 
+    def test_after_an_oidc_sign_in_the_provider_signs_out_too(self):
+        self.sign_in_with_oidc(self.alice)
+        self.assertSignsOutAtTheProvider(self.client.post(reverse("logout")))
+
+    def test_the_back_office_signs_out_at_the_provider_too(self):
+        self.sign_in_with_oidc(self.bob)
+        self.assertSignsOutAtTheProvider(self.client.post(reverse("admin:logout")))
+
     def test_after_a_password_login_it_stays_in_the_portal(self):
         self.client.force_login(self.alice)
         r = self.client.post(reverse("logout"))
         self.assertRedirects(r, reverse("login"), fetch_redirect_response=False)
         self.assertNotIn(SESSION_KEY, self.client.session)
+
+    @override_settings(**WITHOUT_PASSWORDS)
+    def test_without_local_passwords_the_back_office_sends_to_the_portal_login(self):
+        r = self.client.get(reverse("admin:login") + "?next=/admin/plan/effort/")
+        self.assertRedirects(
+            r, reverse("login") + "?next=/admin/plan/effort/", fetch_redirect_response=False
+        )
+        self.sign_in_with_oidc(self.bob)
+        r = self.client.get(reverse("admin:login"))
+        self.assertRedirects(r, reverse("admin:index"), fetch_redirect_response=False)
