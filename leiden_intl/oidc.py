@@ -139,9 +139,9 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
 
     def update_user(self, user, claims):
         details = {
-            "first_name": claims.get("given_name", "")[:150],
-            "last_name": claims.get("family_name", "")[:150],
-            "email": claims.get("email", "")[:254],
+            "first_name": str(claims.get("given_name") or "")[:150],
+            "last_name": str(claims.get("family_name") or "")[:150],
+            "email": str(claims.get("email") or "")[:254],
         }
         changed = [field for field, value in details.items() if getattr(user, field) != value]
         for field in changed:

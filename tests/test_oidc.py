@@ -137,6 +137,11 @@ class ClaimMappingTestCase(BaseTestCase):
         self.assertFalse(self.alice.is_staff)
         self.assertEqual(set(self.alice.groups.values_list("name", flat=True)), {"regiegroep"})
 
+    def test_empty_name_and_email_claims_leave_them_empty(self):
+        user = self.sign_in(["lezer"], given_name=None, family_name="", email=None)
+        self.assertEqual((user.first_name, user.last_name, user.email), ("", "", ""))
+        self.assertEqual(user.get_username(), "oidc-pieter-sub")
+
     def test_a_sub_that_is_no_username_is_hashed(self):
         self.assertEqual(username_for("AAAA-bbb_9.x"), "oidc-AAAA-bbb_9.x")
         hashed = username_for("CN=Pieter Jansen,OU=Leiden")
