@@ -4,10 +4,11 @@ tests/browser/test_oidc_sign_in.py."""
 
 from urllib.parse import parse_qs, urlsplit
 
+import jwt
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.test import override_settings
 from django.urls import reverse
 
@@ -20,7 +21,7 @@ OIDC = {
     "OIDC_ENABLED": True,
     "OIDC_PROVIDER_NAME": "Test IdP",
     "OIDC_RP_CLIENT_ID": "leiden-portal",
-    "OIDC_RP_CLIENT_SECRET": "secret",
+    "OIDC_RP_CLIENT_SECRET": "a-client-secret-of-at-least-32-bytes",
     "OIDC_OP_AUTHORIZATION_ENDPOINT": f"{PROVIDER}/authorize",
     "OIDC_OP_TOKEN_ENDPOINT": f"{PROVIDER}/token",
     "OIDC_OP_USER_ENDPOINT": f"{PROVIDER}/userinfo",
@@ -148,6 +149,24 @@ class ClaimMappingTestCase(BaseTestCase):
         self.assertRegex(hashed, r"^oidc-[0-9a-f]{64}$")
         self.assertEqual(username_for("x" * 141), username_for("x" * 141))
         self.assertNotEqual(username_for("x" * 141), username_for("x" * 142))
+
+    @override_settings(OIDC_RP_SIGN_ALGO="HS256")  # signed with the client secret: no JWKS
+    def test_an_id_token_for_another_client_is_refused(self):
+        backend = PortalOIDCBackend()
+        for audience, accepted in (
+            ("leiden-portal", True),
+            (["another-app", "leiden-portal"], True),
+            ("another-app", False),
+            (None, False),
+        ):
+            with self.subTest(audience=audience):
+                claims = {"sub": "pieter-sub", "nonce": "n0nce", "aud": audience}
+                token = jwt.encode(claims, OIDC["OIDC_RP_CLIENT_SECRET"], algorithm="HS256")
+                if accepted:
+                    self.assertEqual(backend.verify_token(token, nonce="n0nce")["aud"], audience)
+                else:
+                    with self.assertRaisesMessage(SuspiciousOperation, "(aud)"):
+                        backend.verify_token(token, nonce="n0nce")
 
     def test_a_sign_in_takes_a_fixed_number_of_queries(self):
         self.sign_in(["regiegroep", "team:Kennis & Internationalisering"])
