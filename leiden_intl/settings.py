@@ -4,8 +4,10 @@ The only settings module. Every value that differs between a laptop, CI and prod
 from the environment; see README.md for the list.
 """
 
+import json
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -41,6 +43,31 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
+def envmap(name: str) -> dict[str, str] | None:
+    """A JSON object of strings to strings, e.g. {"7f3c…": "regiegroep"}; None when unset."""
+    value = os.getenv(name, "").strip()
+    if not value:
+        return None
+    try:
+        mapping = json.loads(value)
+    except ValueError:
+        mapping = None
+    if not isinstance(mapping, dict) or not all(
+        isinstance(key, str) and isinstance(item, str) for key, item in mapping.items()
+    ):
+        raise ImproperlyConfigured(
+            f'{name} must be a JSON object of names, e.g. {{"claim value": "name"}}, not {value!r}'
+        )
+    return mapping
+
+
+def envrequired(name: str) -> str:
+    value = os.getenv(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set when OIDC_RP_CLIENT_ID is set.")
+    return value
+
+
 DEBUG = envbool("DEBUG", "false")
 
 SECRET_KEY = os.getenv("SECRET_KEY", "")
@@ -53,7 +80,7 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "leiden_intl.apps.PortalAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -117,9 +144,44 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Staff sign in with the organisation's OpenID Connect provider (Entra ID, ADFS, …) when
+# OIDC_RP_CLIENT_ID is set; the endpoints are those of the provider's
+# /.well-known/openid-configuration. See leiden_intl/oidc.py and README.md.
+OIDC_RP_CLIENT_ID = os.getenv("OIDC_RP_CLIENT_ID", "").strip()
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_PROVIDER_NAME = os.getenv("OIDC_PROVIDER_NAME", "OpenID Connect")
+if OIDC_ENABLED:
+    OIDC_RP_CLIENT_SECRET = envrequired("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = envrequired("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = envrequired("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = envrequired("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = envrequired("OIDC_OP_JWKS_ENDPOINT")
+# The provider's end_session_endpoint: signing out of the portal signs out there too.
+OIDC_OP_LOGOUT_ENDPOINT = os.getenv("OIDC_OP_LOGOUT_ENDPOINT", "").strip()
+OIDC_OP_LOGOUT_URL_METHOD = "leiden_intl.oidc.provider_logout_url"
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of that sign-out
+OIDC_RP_SIGN_ALGO = os.getenv("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.getenv("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10  # seconds for each call to the provider
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc:callback"
+# Which claims carry the groups or roles, and how their values map to the portal's roles and
+# teams: by default a value that is a role's code ("regiegroep") is that role and
+# "team:<name>" is the team of that name; OIDC_ROLE_MAP and OIDC_TEAM_MAP replace that with
+# explicit maps, e.g. from Entra ID group object ids.
+OIDC_GROUPS_CLAIMS = envlist("OIDC_GROUPS_CLAIM", "groups")
+OIDC_ROLE_MAP = envmap("OIDC_ROLE_MAP")  # None: the role codes themselves
+OIDC_TEAM_MAP = envmap("OIDC_TEAM_MAP") or {}
+OIDC_TEAM_PREFIX = os.getenv("OIDC_TEAM_PREFIX", "team:")
+# Passwords kept in the portal (the demo users); production with OIDC switches them off.
+LOCAL_PASSWORDS = envbool("LOCAL_PASSWORDS", "true")
+if not (LOCAL_PASSWORDS or OIDC_ENABLED):
+    raise ImproperlyConfigured("LOCAL_PASSWORDS=false needs OIDC_RP_CLIENT_ID, or nobody logs in.")
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a login while it is locked out
-    "django.contrib.auth.backends.ModelBackend",
+    *(["leiden_intl.oidc.PortalOIDCBackend"] if OIDC_ENABLED else []),
+    *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_PASSWORDS else []),
 ]
 # Five wrong passwords for one username from one address lock that pair out for an hour.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
@@ -234,6 +296,11 @@ PERMISSIONS_POLICY_DENY = [  # features no page of the portal uses
 ]
 SECURE_REFERRER_POLICY = "same-origin"
 
+_logout_origin = [
+    f"{parts.scheme}://{parts.netloc}"
+    for parts in [urlsplit(OIDC_OP_LOGOUT_ENDPOINT)]
+    if OIDC_ENABLED and parts.netloc
+]
 # Every script and style is a file of our own: no inline code, no other origins. The admin is
 # left out: Django's admin pages carry inline styles.
 CONTENT_SECURITY_POLICY = {
@@ -247,7 +314,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # signing out redirects the logout form to the provider's end_session_endpoint
+        "form-action": [SELF, *_logout_origin],
         "frame-ancestors": [NONE],
     },
 }

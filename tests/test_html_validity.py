@@ -20,6 +20,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.test_oidc import OIDC, WITHOUT_PASSWORDS
 from tests.workbooks import REQUIRED, effort_row, xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -217,6 +218,15 @@ def test_main_pages_are_valid_html(site, tmp_path, capsys):
         path = out / f"{name}.html"
         path.write_bytes(response.content)
         files[path.name] = f"{name} ({reverse('plan:import-preview')} as opgavemanager)"
+
+    # the login page with an OpenID Connect provider, beside the password form and alone
+    for name, overrides in (("login-oidc", OIDC), ("login-oidc-only", WITHOUT_PASSWORDS)):
+        with override_settings(**overrides):
+            response = Client().get(reverse("login"))
+        assert response.status_code == 200, name
+        path = out / f"{name}.html"
+        path.write_bytes(response.content)
+        files[path.name] = f"{name} ({reverse('login')} as anonymous)"
 
     result = subprocess.run(
         [*command, *sorted(str(path) for path in out.iterdir())],

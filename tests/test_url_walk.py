@@ -42,6 +42,8 @@ PUBLIC = {
     "security-txt",
     "plan:public-plan",
     "plan:accessibility",
+    "oidc:authenticate",  # 404 while OpenID Connect is not configured
+    "oidc:callback",
 }
 MANAGER_ONLY = {
     "plan:round-completeness",

@@ -80,6 +80,8 @@ NOT_HTML: dict[str, str] = {
     "plan:healthz": "text/plain for the load balancer",
     "security-txt": "text/plain (RFC 9116)",
     "logout": "POST only; redirects to the login page",
+    "oidc:authenticate": "redirects to the OpenID Connect provider (test_oidc_sign_in)",
+    "oidc:callback": "redirects back from the provider (test_oidc_sign_in)",
     "set_language": "POST only; redirects back to the page",
     "plan:import-confirm": "POST only; redirects to the effort list or the preview",
     "plan:round-reminders": "POST only; redirects to the completeness page (checked there)",
