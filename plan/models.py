@@ -507,6 +507,11 @@ class PlanYear(models.Model):
     state = models.CharField(_("state"), max_length=20, choices=State, default=State.CONCEPT)
     # Frozen on adoption; never written again.
     snapshot = models.JSONField(_("plan as adopted"), null=True, blank=True, editable=False)
+    # The snapshot's plan and spearheads apart, and its efforts as AdoptedEffort rows: the
+    # year's page reads those and a page of efforts, not the whole snapshot (3 MB at 100x).
+    outline = models.JSONField(
+        _("plan as adopted, without its efforts"), null=True, blank=True, editable=False
+    )
     report_pdf = models.BinaryField(_("annual report as adopted"), null=True, editable=False)
     report_sha256 = models.CharField(_("SHA-256 of the report"), max_length=64, blank=True)
     adopted = models.DateTimeField(_("adopted"), null=True, blank=True)
@@ -579,6 +584,45 @@ PLAN_YEAR_RETURNS = {
     PlanYear.State.ENDORSED: Role.DIRECTORS,
     PlanYear.State.REVIEWED: Role.ALDERMAN,
 }
+
+
+class AdoptedEffort(models.Model):
+    """An effort as its plan year was adopted: one entry of the snapshot's efforts, in its
+    order, as its own row so that the year's page reads a page of them. Written with the
+    snapshot and never changed."""
+
+    plan_year = models.ForeignKey(
+        PlanYear, models.CASCADE, related_name="adopted_efforts", verbose_name=_("plan year")
+    )
+    position = models.PositiveIntegerField(_("position"))
+    data = models.JSONField(_("effort as adopted"), editable=False)
+
+    class Meta:
+        verbose_name = _("adopted effort")
+        verbose_name_plural = _("adopted efforts")
+        ordering = ["plan_year", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan_year", "position"], name="adopted_effort_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan_year}: {self.data.get('code', '')}"
+
+
+def adopted_rows(plan_year: PlanYear) -> list[AdoptedEffort]:
+    """The AdoptedEffort rows of a year's snapshot, to store with it."""
+    efforts = (plan_year.snapshot or {}).get("efforts", [])
+    return [
+        AdoptedEffort(plan_year=plan_year, position=position, data=effort)
+        for position, effort in enumerate(efforts)
+    ]
+
+
+def snapshot_outline(snapshot: dict) -> dict:
+    """The parts of a snapshot the year's page shows above its efforts."""
+    return {"plan": snapshot.get("plan"), "spearheads": snapshot.get("spearheads", [])}
 
 
 class PlanYearStep(models.Model):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from .models import (
     PLAN_YEAR_CHAIN,
+    AdoptedEffort,
     Effort,
     Plan,
     PlanYear,
@@ -25,6 +26,8 @@ from .models import (
     SteeringRound,
     SteeringRoundEvent,
     YearNarrative,
+    adopted_rows,
+    snapshot_outline,
 )
 from .richtext import richtext_clean
 from .selectors import (
@@ -258,9 +261,11 @@ def plan_year_transition(*, plan_year: PlanYear, to: str, by: User, comment: str
         fields = ["state"]
         if frozen is not None:
             locked.snapshot, locked.report_pdf = frozen
+            locked.outline = snapshot_outline(locked.snapshot)
             locked.report_sha256 = hashlib.sha256(locked.report_pdf).hexdigest()
             locked.adopted = now
-            fields += ["snapshot", "report_pdf", "report_sha256", "adopted"]
+            fields += ["snapshot", "outline", "report_pdf", "report_sha256", "adopted"]
+            AdoptedEffort.objects.bulk_create(adopted_rows(locked), batch_size=500)
         elif to == PlanYear.State.SENT_TO_COUNCIL:
             locked.sent_to_council_on = timezone.localdate(now)
             fields.append("sent_to_council_on")

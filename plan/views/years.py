@@ -42,13 +42,22 @@ def year_detail(request, year):
     report's data it also holds)."""
     plan = _plan()
     years = plan.years.defer("snapshot", "report_pdf")
-    adopted = years.annotate(
-        adopted_plan=F("snapshot__plan"),
-        adopted_spearheads=F("snapshot__spearheads"),
-        adopted_efforts=F("snapshot__efforts"),
-    )
-    plan_year = get_object_or_404(adopted, year=year)
-    efforts = plan_year.adopted_efforts or []
+    plan_year = get_object_or_404(years, year=year)
+    if plan_year.outline is not None:  # the adopted plan, its efforts a page of rows at a time
+        outline = plan_year.outline
+        efforts = plan_year.adopted_efforts.values_list("data", flat=True)
+    elif not plan_year.is_frozen:  # a draft: no plan as adopted yet
+        outline, efforts = {"plan": None, "spearheads": []}, []
+    else:  # frozen without the rows (a backup from before they were kept): the snapshot
+        outline = (
+            years.filter(pk=plan_year.pk)
+            .values(plan=F("snapshot__plan"), spearheads=F("snapshot__spearheads"))
+            .first()
+        )
+        efforts = (
+            years.filter(pk=plan_year.pk).values_list("snapshot__efforts", flat=True).first() or []
+        )
+    plan_year.adopted_plan, plan_year.adopted_spearheads = outline["plan"], outline["spearheads"]
     can_write = request.user.has_perm("plan.change_planyear") and not plan_year.is_frozen
     context = {
         "can_write_narrative": can_write,
