@@ -241,6 +241,50 @@ WHITENOISE_USE_FINDERS = not envbool("STATIC_MANIFEST", "false")
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
+# Uploaded files (the rounds' minutes, imports waiting for confirmation) go to S3-compatible
+# object storage when S3_BUCKET is set, so that every app server sees the same files; else to
+# MEDIA_ROOT. The bucket stays private: the portal streams each file to a user it has let in
+# (plan.views.round_minutes) and hands out no links to the bucket.
+S3_BUCKET = os.getenv("S3_BUCKET", "")
+if S3_BUCKET:
+    s3_options = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": os.getenv("S3_ENDPOINT_URL") or None,  # none: Amazon S3 itself
+        "region_name": os.getenv("S3_REGION") or None,
+        "location": os.getenv("S3_PREFIX", ""),  # a folder in the bucket
+        "default_acl": None,  # the bucket's own (private) access rules
+        "querystring_auth": True,  # were a link ever made, it would be signed
+        "querystring_expire": 300,  # and expire after five minutes
+        # A second file with a name already taken gets a name of its own, as on disk;
+        # S3Storage would otherwise overwrite the other round's minutes.
+        "file_overwrite": False,
+    }
+    # Without these, boto3 looks for credentials itself (AWS_ACCESS_KEY_ID, an instance role).
+    if os.getenv("S3_ACCESS_KEY_ID"):
+        s3_options["access_key"] = os.getenv("S3_ACCESS_KEY_ID")
+        s3_options["secret_key"] = os.getenv("S3_SECRET_ACCESS_KEY", "")
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_options}
+
+# The cache holds the password-reset limit's counters and the draft annual report's PDFs.
+# With REDIS_URL every app server shares one Redis: the limit counts every server's mails and a
+# PDF is rendered once for all. Without it each process keeps its own in memory.
+REDIS_URL = os.getenv("REDIS_URL", "")
+if REDIS_URL:
+    if urlsplit(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
+        # (the address itself is not shown: it may hold a password)
+        raise ImproperlyConfigured("REDIS_URL must be a redis://, rediss:// or unix:// address.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Portals sharing one Redis database (staging beside production) keep apart.
+            "KEY_PREFIX": os.getenv("REDIS_KEY_PREFIX", "leiden_intl"),
+            # A Redis that does not answer fails the request in seconds instead of hanging it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 EMAIL_BACKEND = os.getenv(
     "EMAIL_BACKEND",

@@ -9,6 +9,22 @@ from plan.models import Effort, Goal, Partner, Plan, Spearhead, TargetGroup, Tea
 from plan.roles import Role
 
 
+def cache_clear() -> None:
+    """Empty the cache. In Redis only the keys of this test run go (its KEY_PREFIX, set in
+    tests/conftest.py), not those of another run using the same database."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
 def make_user(username: str, *, role: Role, teams=(), **extra) -> User:
     user = User.objects.create_user(username, password=f"pw-{username}-123", **extra)
     user.groups.add(Group.objects.get(name=role))

@@ -1,4 +1,5 @@
 import os
+import secrets
 
 import pytest
 
@@ -16,12 +17,24 @@ def pytest_configure(config):
 
     override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]).enable()
 
+    # With REDIS_URL (the PostgreSQL run of .ci/run) the run's keys carry a prefix of its own
+    # and tests empty only those (tests.base.cache_clear): two runs sharing a Redis database
+    # leave each other's keys alone.
+    from django.conf import settings
+
+    cache = settings.CACHES["default"]
+    if cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        prefix = f"test-{secrets.token_hex(4)}"
+        override_settings(CACHES={"default": {**cache, "KEY_PREFIX": prefix}}).enable()
+
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: nothing an earlier test left there (such as a
-    rate limit's counters) may answer for this one."""
-    from django.core.cache import cache
+    rate limit's counters) may answer for this one. Emptied after it too, so that a run
+    leaves nothing in a Redis that outlives it."""
+    from tests.base import cache_clear
 
-    cache.clear()
+    cache_clear()
     yield
+    cache_clear()

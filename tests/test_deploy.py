@@ -40,3 +40,15 @@ class DeployCheckTestCase(SimpleTestCase):
         result = self.run_check(HTTPS="false")
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("SECURE_SSL_REDIRECT", result.stdout + result.stderr)
+
+    def test_several_app_servers_settings_have_no_warnings(self):
+        result = self.run_check(
+            REDIS_URL="redis://127.0.0.1:6379/15", S3_BUCKET="notulen", S3_REGION="eu-west-1"
+        )
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+
+    def test_a_redis_url_that_is_no_address_is_refused_without_showing_it(self):
+        result = self.run_check(REDIS_URL=":geheim@127.0.0.1:6379")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("REDIS_URL must be a redis://", result.stderr)
+        self.assertNotIn("geheim", result.stdout + result.stderr)

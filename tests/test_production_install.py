@@ -125,6 +125,18 @@ class ProductionInstallTestCase(SimpleTestCase):
             "from plan.models import Effort; print(Effort.Status.ON_TRACK.label)",
         )
         self.assertEqual(label.stdout.strip(), "Loopt volgens planning", label.stderr)
+        # What several app servers use (REDIS_URL, S3_BUCKET) comes with the plain install.
+        backends = self.manage(
+            "shell",
+            "-v",
+            "0",
+            "-c",
+            "from django.core.cache.backends.redis import RedisCache; "
+            "from storages.backends.s3 import S3Storage; "
+            "RedisCache('redis://127.0.0.1:6379/15', {})._cache; "
+            "print(S3Storage(bucket_name='notulen', region_name='eu-west-1').bucket.name)",
+        )
+        self.assertEqual(backends.stdout.strip(), "notulen", backends.stderr)
 
         port = free_port()
         server = subprocess.Popen(

@@ -9,12 +9,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import mail
-from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.base import BaseTestCase
+from tests.base import BaseTestCase, cache_clear
 
 
 class ContentSecurityPolicyTestCase(BaseTestCase):
@@ -166,7 +165,7 @@ class ResponseHeadersTestCase(BaseTestCase):
 
 class PasswordResetLimitTestCase(BaseTestCase):
     def setUp(self):
-        cache.clear()
+        cache_clear()
         self.alice.email = "alice@leiden.nl"
         self.alice.save()
 

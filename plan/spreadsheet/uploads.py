@@ -1,7 +1,8 @@
 """An uploaded spreadsheet kept between the preview and the confirmation.
 
-The file is stored under MEDIA_ROOT/imports/ with a random name; the session holds the name
-and the file's SHA-256, so the confirmation imports exactly the file that was previewed.
+The file is stored in imports/ of the file storage (MEDIA_ROOT or the S3 bucket) with a random
+name; the session holds the name and the file's SHA-256, so the confirmation imports exactly
+the file that was previewed, whichever app server it reaches.
 The sheets read from it the first time are kept beside it (`<name>.sheets`, a pickle whose
 SHA-256 the session holds too, checked before it is unpickled), so reloading the preview and
 confirming do not parse the workbook again. Files left behind by an abandoned import are
@@ -13,7 +14,7 @@ import io
 import pickle
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -84,11 +85,13 @@ def upload_delete(*, name: str) -> None:
         default_storage.delete(_sheets_path(name))
 
 
-def upload_purge() -> None:
-    """Remove files of imports that were never confirmed."""
-    if not default_storage.exists(FOLDER):
+def upload_purge(*, now: datetime | None = None) -> None:
+    """Remove files of imports that were never confirmed: those stored a day before `now`."""
+    try:
+        names = default_storage.listdir(FOLDER)[1]
+    except FileNotFoundError:  # on disk, before the first upload (object storage has no folders)
         return
-    limit = timezone.now() - KEEP
-    for name in default_storage.listdir(FOLDER)[1]:
+    limit = (now or timezone.now()) - KEEP
+    for name in names:
         if STORED.match(name) and default_storage.get_modified_time(f"{FOLDER}/{name}") < limit:
             default_storage.delete(f"{FOLDER}/{name}")

@@ -1,6 +1,6 @@
 """Importing the plan from a spreadsheet: upload -> preview -> confirm (programme manager).
 
-Between the steps the file waits under MEDIA_ROOT/imports/; the session holds its name, its
+Between the steps the file waits in the file storage's imports/; the session holds its name, its
 hash and the fingerprint of the preview that was shown, so the confirmation writes exactly
 what the preview showed, or refuses. The workbook is parsed once, at the first preview; its
 sheets are kept beside it for reloads and the confirmation.

@@ -1,6 +1,5 @@
 from datetime import date, timedelta
 
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
@@ -11,14 +10,14 @@ from django.utils import timezone
 from plan.models import Effort, Goal, Plan, ProgressUpdate, SteeringRound
 from plan.roles import Role
 from plan.selectors import plan_current
-from tests.base import BaseTestCase, make_user
+from tests.base import BaseTestCase, cache_clear, make_user
 
 URL = reverse("reporting:dashboard")
 
 
 class DashboardTestCase(BaseTestCase):
     def setUp(self):
-        cache.clear()
+        cache_clear()
         self.client.force_login(self.wethouder)
 
     def get(self, **params):
@@ -185,7 +184,7 @@ class DashboardScaleTestCase(TestCase):
     """The real plan and a synthetic plan ten times its size cost the same queries."""
 
     def cold_queries(self):
-        cache.clear()
+        cache_clear()
         user = make_user(f"w{Plan.objects.count()}", role=Role.ALDERMAN)
         self.client.force_login(user)
         with CaptureQueriesContext(connection) as captured:
