@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -49,11 +49,12 @@ def year_detail(request, year):
     elif not plan_year.is_frozen:  # a draft: no plan as adopted yet
         outline, efforts = {"plan": None, "spearheads": []}, []
     else:  # frozen without the rows (a backup from before they were kept): the snapshot
-        outline = (
+        adopted_plan, spearheads = (
             years.filter(pk=plan_year.pk)
-            .values(plan=F("snapshot__plan"), spearheads=F("snapshot__spearheads"))
+            .values_list("snapshot__plan", "snapshot__spearheads")
             .first()
         )
+        outline = {"plan": adopted_plan, "spearheads": spearheads}
         efforts = (
             years.filter(pk=plan_year.pk).values_list("snapshot__efforts", flat=True).first() or []
         )

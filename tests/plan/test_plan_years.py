@@ -146,6 +146,34 @@ class FrozenYearTestCase(PlanYearTestCase):
         self.assertContains(page, "Doorontwikkeling Expat Centre")
         self.assertNotContains(page, "Internationaal Centrum")
 
+    def test_the_year_page_pages_the_adopted_efforts_from_their_rows(self):
+        self.add_efforts(60)
+        self.advance_to("adopted")
+        self.plan_year.refresh_from_db()
+        rows = list(self.plan_year.adopted_efforts.values_list("data", flat=True))
+        self.assertEqual(rows, self.plan_year.snapshot["efforts"])  # the same, in order
+        self.assertEqual(
+            self.plan_year.outline["spearheads"], self.plan_year.snapshot["spearheads"]
+        )
+        self.client.force_login(self.reader)
+        url = self.plan_year.get_absolute_url()
+        with self.assertNumQueries(12):  # the count of its efforts and one page of them
+            first = self.client.get(url)
+        self.assertContains(first, "Doorontwikkeling Expat Centre")
+        with self.assertNumQueries(12):
+            second = self.client.get(url, {"page": 2})
+        self.assertContains(second, "Extra inspanning 60")
+        self.assertNotContains(second, "Doorontwikkeling Expat Centre")
+        # a year frozen before the rows were kept (an old backup) shows the same from its
+        # snapshot
+        self.plan_year.adopted_efforts.all().delete()
+        PlanYear.objects.filter(pk=self.plan_year.pk).update(outline=None)
+
+        def main(response):
+            return response.content.decode().split("<main")[1].split("</main>")[0]
+
+        self.assertEqual(main(self.client.get(url, {"page": 2})), main(second))
+
     def test_two_people_adopting_at_once_adopt_once(self):
         self.advance_to("reviewed")
         stale = PlanYear.objects.get(pk=self.plan_year.pk)  # both loaded the page
