@@ -621,8 +621,23 @@ def adopted_rows(plan_year: PlanYear) -> list[AdoptedEffort]:
 
 
 def snapshot_outline(snapshot: dict) -> dict:
-    """The parts of a snapshot the year's page shows above its efforts."""
-    return {"plan": snapshot.get("plan"), "spearheads": snapshot.get("spearheads", [])}
+    """The small parts of a snapshot, read without it: the plan and spearheads (the year's
+    page shows them above its efforts) and the efforts per status (the next year's report
+    compares with them)."""
+    return {
+        "plan": snapshot.get("plan"),
+        "spearheads": snapshot.get("spearheads", []),
+        "status_counts": snapshot_status_counts(snapshot),
+    }
+
+
+def snapshot_status_counts(snapshot: dict) -> dict[str, int]:
+    """Efforts per status in an adopted year's snapshot: from the report it froze, or from
+    the plan itself for a year adopted before reports were frozen."""
+    counts = dict.fromkeys(Effort.Status.values, 0)
+    for effort in (snapshot.get("report") or snapshot).get("efforts", []):
+        counts[effort["status"]] = counts.get(effort["status"], 0) + 1
+    return counts
 
 
 class PlanYearStep(models.Model):

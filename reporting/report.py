@@ -23,7 +23,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from plan.content import localized_text
 from plan.db import consistent_reads
-from plan.models import Effort, Plan, PlanYear
+from plan.models import Effort, Plan, PlanYear, snapshot_status_counts
 from plan.selectors import plan_current, plan_snapshot, snapshot_diff
 
 from . import charts, selectors
@@ -62,38 +62,27 @@ def report_data(*, plan: Plan, year: int) -> dict:
     data["year_changes"] = (
         snapshot_diff(previous.snapshot, plan_snapshot(plan=plan)) if previous else None
     )
-    data["previous_totals"] = _status_counts(previous.snapshot) if previous else None
-    # frozen with the year, so that the next year's preview reads the counts, not every effort
-    data["status_counts"] = _status_counts({"efforts": data["efforts"]})
+    data["previous_totals"] = snapshot_status_counts(previous.snapshot) if previous else None
     return data
 
 
-def _status_counts(snapshot: dict) -> dict[str, int]:
-    """Efforts per status in an adopted year's snapshot: from the report it froze, or from
-    the plan itself for a year adopted before reports were frozen."""
-    efforts = (snapshot.get("report") or snapshot).get("efforts", [])
-    counts = dict.fromkeys(Effort.Status.values, 0)
-    for effort in efforts:
-        counts[effort["status"]] = counts.get(effort["status"], 0) + 1
-    return counts
-
-
 def _previous_totals(*, plan: Plan, year: int) -> tuple[int | None, dict | None]:
-    """(year, efforts per status) of the last year adopted before `year`: the counts frozen
-    with it, read out of its snapshot in SQL; for a year frozen before the counts were, from
-    its efforts."""
+    """(year, efforts per status) of the last year adopted before `year`: the counts kept
+    in its outline, not its whole snapshot (3 MB at 100x, which SQLite parses in full to
+    read any part of it); for a year frozen without an outline, from its snapshot."""
     previous = (
         plan.years.filter(year__lt=year, snapshot__isnull=False)
         .order_by("-year")
-        .values_list("pk", "year", "snapshot__report__status_counts")
+        .values_list("pk", "year", "outline")
         .first()
     )
     if previous is None:
         return None, None
-    pk, previous_year, counts = previous
-    if counts is None:
-        counts = _status_counts(PlanYear.objects.values_list("snapshot", flat=True).get(pk=pk))
-    return previous_year, counts
+    pk, previous_year, outline = previous
+    if outline is None or "status_counts" not in outline:
+        snapshot = PlanYear.objects.values_list("snapshot", flat=True).get(pk=pk)
+        return previous_year, snapshot_status_counts(snapshot)
+    return previous_year, outline["status_counts"]
 
 
 def report_context(*, plan: Plan, year: int) -> dict:

@@ -10,9 +10,13 @@ def split_snapshots(apps, schema_editor):
     AdoptedEffort = apps.get_model("plan", "AdoptedEffort")
     for plan_year in PlanYear.objects.filter(snapshot__isnull=False).iterator(chunk_size=1):
         snapshot = plan_year.snapshot
+        counts = {}  # as plan.models.snapshot_outline counts them
+        for effort in (snapshot.get("report") or snapshot).get("efforts", []):
+            counts[effort["status"]] = counts.get(effort["status"], 0) + 1
         plan_year.outline = {
             "plan": snapshot.get("plan"),
             "spearheads": snapshot.get("spearheads", []),
+            "status_counts": counts,
         }
         plan_year.save(update_fields=["outline"])
         AdoptedEffort.objects.bulk_create(

@@ -40,7 +40,7 @@ class AdoptedReportTestCase(ReportPage, PlanYearTestCase):
 
         plan_year_start_next(plan=self.plan, by=self.bob)
         self.effort.set_status(Effort.Status.DONE, by=self.bob)  # was on track when adopted
-        self.assertIn("status_counts", PlanYear.objects.get(year=2022).snapshot["report"])
+        self.assertIn("status_counts", PlanYear.objects.get(year=2022).outline)
         r = self.report_page(year=2023)
         changes = {row["status"]: row["change"] for row in r.context["totals"]}
         self.assertEqual(changes[Effort.Status.DONE], 1)
