@@ -1,5 +1,7 @@
 """Form widgets for content that only exists in Dutch."""
 
+import html
+
 from django import forms
 from django.forms.utils import flatatt
 from django.utils import translation
@@ -10,38 +12,45 @@ from .content import CONTENT_LANGUAGE
 
 
 class OneTemplateSelect(forms.Select):
-    """A select written in Python rather than through Django's widget templates (one
-    included template per option): the same HTML, in a fraction of the time."""
+    """A select written in Python rather than through Django's widget templates and option
+    dicts (one included template and one dict per option): the same HTML, in a fraction of
+    the time. Options may be grouped; a single value is selected, as Django's Select does."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        chosen = self.format_value(value)
         options = []
-        for group_name, group_choices, _index in widget["optgroups"]:
-            items = "".join(
-                f'<option value="{escape(option["value"])}"{flatatt(option["attrs"])}>'
-                f"{escape(option['label'])}</option>"
-                for option in group_choices
-            )
-            options.append(
-                f'<optgroup label="{escape(group_name)}">{items}</optgroup>'
-                if group_name
-                else items
-            )
-        attrs_html = flatatt(widget["attrs"])
-        return mark_safe(
-            f'<select name="{escape(widget["name"])}"{attrs_html}>{"".join(options)}</select>'
+        for option_value, option_label in self.choices:
+            if isinstance(option_label, list | tuple):  # a group of options
+                items = "".join(self._option(v, label, chosen) for v, label in option_label)
+                options.append(f'<optgroup label="{escape(option_value)}">{items}</optgroup>')
+            else:
+                options.append(self._option(option_value, option_label, chosen))
+        attrs_html = flatatt(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{escape(name)}"{attrs_html}>{"".join(options)}</select>')
+
+    def _option(self, value, label, chosen: list[str]) -> str:
+        # plain strings and the standard library's escape (what Django's wraps): per option
+        # flatatt and the lazy-aware escape were most of a select's cost
+        value = "" if value is None else str(value)
+        selected = " selected" if chosen and value == chosen[0] else ""
+        return (
+            f'<option value="{html.escape(value)}"{self.option_attrs(value)}{selected}>'
+            f"{html.escape(str(label))}</option>"
         )
+
+    def option_attrs(self, value: str) -> str:
+        """The attributes (HTML) of the option with this value, beside `selected`."""
+        return ""
 
 
 class DutchOptionsSelect(OneTemplateSelect):
     """A select of Dutch names (teams, target groups): on a page in another language each
     option but the empty one is marked lang="nl", so a screen reader reads it as Dutch."""
 
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        if value not in ("", None) and translation.get_language() != CONTENT_LANGUAGE:
-            option["attrs"]["lang"] = CONTENT_LANGUAGE
-        return option
+    def option_attrs(self, value: str) -> str:
+        if value and translation.get_language() != CONTENT_LANGUAGE:
+            return f' lang="{CONTENT_LANGUAGE}"'
+        return ""
 
 
 def bootstrap_classes(form) -> None:
