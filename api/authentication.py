@@ -26,6 +26,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
             ApiToken.objects.active()
             .select_related("user")
             .filter(key_hash=token_hash(key), user__is_active=True)
+            .order_by()
             .first()
         )
         if token is None:

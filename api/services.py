@@ -1,5 +1,6 @@
 """Making and revoking a user's API tokens."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
     if not name:
         raise ValidationError(_("Give the token a name."))
     # the user's row is locked so that two requests at once cannot pass the limit together
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if ApiToken.objects.active().filter(user=user).count() >= ACTIVE_TOKENS_PER_USER:
         raise ValidationError(
             _("You have %(limit)s active tokens: revoke one first.")
