@@ -297,6 +297,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # no links nested in Swagger UI's operation buttons (axe: nested-interactive), and plain
+    # examples (its highlighter's colours fall short of WCAG contrast)
+    "SWAGGER_UI_SETTINGS": {
+        "deepLinking": False,
+        "persistAuthorization": False,
+        "displayOperationId": False,
+        "syntaxHighlight": {"activated": False},
+    },
     "COMPONENT_SPLIT_REQUEST": True,
 }
 

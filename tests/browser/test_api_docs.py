@@ -4,7 +4,7 @@ settings page, in a real Chromium under the portal's Content-Security-Policy."""
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import axe_check, axe_violations, goto, login
+from .conftest import axe_check, goto, login
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,9 @@ def test_the_api_documentation_renders_under_the_csp(page, live_server, plan_dat
     block.get_by_role("button", name="Try it out").click()
     block.get_by_role("button", name="Execute").click()
     expect(block.locator(".responses-wrapper .live-responses-table")).to_contain_text("200")
-    print(axe_violations(page, "anonymous · api:docs") or "axe: no violations on /api/docs/")
+    # Swagger UI is third-party; static/css/api_docs.css darkens its colours and the
+    # settings (SPECTACULAR_SETTINGS) turn off its nested links: axe finds nothing left
+    axe_check(page)
 
 
 def test_a_token_made_on_the_settings_page_reads_the_api(page, live_server, plan_data):
