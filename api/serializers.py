@@ -15,6 +15,15 @@ def _absolute(request, url: str) -> str:
 # --- public: adopted years ---------------------------------------------------------------------
 
 
+class PlainDataSerializer(serializers.Serializer):
+    """For the dicts of api.selectors, whose values are plain JSON already: copies exactly the
+    declared fields (the whitelist), without DRF's conversion field by field, which cost more
+    than the rest of a request for a long list. The declarations describe the schema."""
+
+    def to_representation(self, instance):
+        return {name: instance[name] for name in self.fields}
+
+
 class PublicYearSerializer(serializers.Serializer):
     year = serializers.IntegerField(help_text="The year of the plan update: its identifier.")
     state = serializers.ChoiceField(
@@ -49,14 +58,14 @@ class PublicYearSerializer(serializers.Serializer):
         return {key: _absolute(request, reverse(name, args=[year])) for key, name in names.items()}
 
 
-class PublicGoalSerializer(serializers.Serializer):
+class PublicGoalSerializer(PlainDataSerializer):
     code = serializers.CharField(help_text='"S.N": spearhead and goal number; the identifier.')
     spearhead = serializers.IntegerField(help_text="The spearhead's number.")
     text = serializers.CharField()
     text_en = serializers.CharField(allow_blank=True)
 
 
-class PublicSpearheadSerializer(serializers.Serializer):
+class PublicSpearheadSerializer(PlainDataSerializer):
     number = serializers.IntegerField(help_text="1-6: the identifier.")
     name = serializers.CharField()
     name_en = serializers.CharField(allow_blank=True)
@@ -69,7 +78,7 @@ class PublicSpearheadSerializer(serializers.Serializer):
     goals = PublicGoalSerializer(many=True)
 
 
-class PublicEffortSerializer(serializers.Serializer):
+class PublicEffortSerializer(PlainDataSerializer):
     code = serializers.CharField(help_text='"S.N": spearhead and effort number; the identifier.')
     spearhead = serializers.IntegerField()
     title = serializers.CharField()
@@ -88,7 +97,7 @@ class PublicEffortSerializer(serializers.Serializer):
     end = serializers.DateField(allow_null=True)
 
 
-class PublicMonitorValueSerializer(serializers.Serializer):
+class PublicMonitorValueSerializer(PlainDataSerializer):
     indicator = serializers.CharField()
     year = serializers.IntegerField()
     value = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True)
@@ -203,6 +212,45 @@ class EffortSerializer(serializers.ModelSerializer):
             "updated",
         ]
 
+    def to_representation(self, effort):
+        """The declared fields, written out: DRF's nested serializers and conversions field by
+        field took most of a list's time (tests/api/test_live.py compares the two). The links
+        come from api.selectors.efforts_link."""
+        spearhead, team = effort.spearhead, effort.team
+        return {
+            "id": effort.pk,
+            "code": f"{spearhead.number}.{effort.number}",
+            "url": self.get_url(effort),
+            "page_url": self.get_page_url(effort),
+            "spearhead": {
+                "id": spearhead.pk,
+                "number": spearhead.number,
+                "name": spearhead.name,
+                "name_en": spearhead.name_en,
+            },
+            "title": effort.title,
+            "title_en": effort.title_en,
+            "description": effort.description,
+            "description_en": effort.description_en,
+            "goals": effort.goal_refs,
+            "team": {"id": team.pk, "name": team.name},
+            "lead": self.get_lead(effort),
+            "partners": effort.partner_names,
+            "target_groups": effort.target_group_names,
+            "international_role": effort.international_role,
+            "policy_relation": effort.policy_relation,
+            "financing": effort.financing,
+            "is_priority": effort.is_priority,
+            "in_line": effort.in_line,
+            "status": effort.status,
+            "progress": effort.progress,
+            "start": effort.start.isoformat() if effort.start else None,
+            "end": effort.end.isoformat() if effort.end else None,
+            "note": effort.note,
+            "version": effort.version,
+            "updated": self.fields["updated"].to_representation(effort.updated),
+        }
+
     def get_url(self, effort) -> str:
         return _absolute(
             self.context.get("request"), reverse("api:effort-detail", args=[effort.pk])
@@ -249,6 +297,27 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
             "created",
             "updated",
         ]
+
+    def to_representation(self, update):
+        """The declared fields, written out (as EffortSerializer's)."""
+        effort, steering_round = update.effort, update.steering_round
+        return {
+            "id": update.pk,
+            "effort": {"id": effort.pk, "code": f"{effort.spearhead.number}.{effort.number}"},
+            "steering_round": {
+                "id": steering_round.pk,
+                "meeting_date": steering_round.meeting_date.isoformat(),
+                "state": steering_round.state,
+            },
+            "author": self.get_author(update),
+            "status": update.status,
+            "progress": update.progress,
+            "note": update.note,
+            "next_steps": update.next_steps,
+            "risks": update.risks,
+            "created": self.fields["created"].to_representation(update.created),
+            "updated": self.fields["updated"].to_representation(update.updated),
+        }
 
     def get_author(self, update) -> str | None:
         author = update.author

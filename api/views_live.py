@@ -10,6 +10,7 @@ from rest_framework import viewsets
 from plan.filters import EffortFilter
 from plan.models import Effort, Goal, ProgressUpdate, Spearhead
 
+from .selectors import efforts_link
 from .serializers import EffortSerializer, ProgressUpdateSerializer, SpearheadSerializer
 
 
@@ -31,9 +32,16 @@ class EffortViewSet(PrivateMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = EffortSerializer
     filterset_class = EffortFilter
-    # the effort list's own queryset (plan.views.pages.effort_list), plus what the page of
-    # one effort shows of it
-    queryset = Effort.objects.with_relations().prefetch_related("partners", "target_groups")
+    # the efforts of the effort list (plan.views.pages.effort_list: every effort, filtered by
+    # EffortFilter, in the model's order); their goals, partners and target groups are read
+    # for the page only (selectors.efforts_link)
+    queryset = Effort.objects.select_related("spearhead", "team", "lead")
+
+    def paginate_queryset(self, queryset):
+        return efforts_link(super().paginate_queryset(queryset))
+
+    def get_object(self):
+        return efforts_link([super().get_object()])[0]
 
 
 class ProgressUpdateFilter(django_filters.FilterSet):

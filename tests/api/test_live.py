@@ -1,13 +1,25 @@
 """The endpoints for a logged-in user: the plan as it stands, exactly as the pages show it."""
 
 import html
+import json
 from datetime import date, timedelta
 
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.test import APIRequestFactory
 
+from api import selectors
 from api.models import ApiToken
+from api.selectors import efforts_link
+from api.serializers import (
+    EffortSerializer,
+    ProgressUpdateSerializer,
+    PublicEffortSerializer,
+    PublicSpearheadSerializer,
+)
+from api.views_live import EffortViewSet, ProgressUpdateViewSet
 from plan.models import Effort, ProgressUpdate
 from plan.services import progress_update_submit, steering_round_open
 
@@ -239,3 +251,36 @@ class QueryCountTestCase(LiveTestCase):
         ApiToken.objects.update(last_used=timezone.now() - timedelta(minutes=2))
         with self.assertNumQueries(2 + 5):
             self.api("api:effort-list")
+
+
+class SerializerTestCase(LiveTestCase):
+    """The serializers write their fields out by hand for speed: what they write must be
+    exactly what DRF's own conversion of the declared fields gives."""
+
+    def test_the_hand_written_output_equals_drfs(self):
+        request = APIRequestFactory().get("/api/v1/efforts/")
+        context = {"request": request}
+        Effort.objects.filter(pk=self.other_effort.pk).update(
+            start=date(2023, 1, 1), financing="subsidy"
+        )
+        for model_serializer, queryset in [
+            (EffortSerializer, efforts_link(list(EffortViewSet.queryset.all()))),
+            (ProgressUpdateSerializer, ProgressUpdateViewSet.queryset.all()),
+        ]:
+            for obj in queryset:
+                serializer = model_serializer(context=context)
+                generic = serializers.ModelSerializer.to_representation(serializer, obj)
+                self.assertEqual(serializer.to_representation(obj), dict(generic))
+        snapshot = self.adopt(2022).snapshot
+        for public_serializer, rows in [
+            (PublicEffortSerializer, selectors.public_efforts(snapshot)),
+            (PublicSpearheadSerializer, selectors.public_spearheads(snapshot)),
+        ]:
+            for row in rows:
+                serializer = public_serializer()
+                generic = serializers.Serializer.to_representation(serializer, row)
+                self.assertEqual(json_round(serializer.to_representation(row)), json_round(generic))
+
+
+def json_round(data):
+    return json.loads(json.dumps(data))
