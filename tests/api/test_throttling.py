@@ -1,5 +1,10 @@
 """Rate limits: per client address without login, per user with a token (429 beyond)."""
 
+import os
+import subprocess
+import sys
+
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
@@ -40,3 +45,41 @@ class ThrottlingTestCase(ApiTestCase):
             self.assertEqual(self.client.get(url, **self.with_token(alice)).status_code, 200)
         self.assertEqual(self.client.get(url, **self.with_token(alice)).status_code, 429)
         self.assertEqual(self.client.get(url, **self.with_token(charlie)).status_code, 200)
+
+
+class ThrottlingBehindProxyTestCase(ApiTestCase):
+    """Behind the proxy the client is the last X-Forwarded-For entry, the one the proxy
+    appended; entries a client wrote before it change nothing (as for the login lockout)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.adopt(2022)
+
+    def test_behind_a_proxy_the_settings_count_one_proxy(self):
+        code = (
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.REST_FRAMEWORK['NUM_PROXIES'])"
+        )
+        for behind, expected in (("true", "1"), ("false", "0")):
+            env = {**os.environ, "BEHIND_PROXY": behind, "SECRET_KEY": "x", "DEBUG": "false"}
+            env["DJANGO_SETTINGS_MODULE"] = "leiden_intl.settings"
+            out = subprocess.run(
+                [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+            )
+            self.assertEqual(out.stdout.strip(), expected)
+
+    def test_the_proxys_entry_is_counted(self):
+        url = reverse("api:public-year-list")
+        with override_settings(
+            API_RATE_ANON="2/minute", REST_FRAMEWORK={**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+        ):
+            for forged in ("198.51.100.1, 203.0.113.5", "198.51.100.2, 203.0.113.5"):
+                r = self.client.get(url, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forged)
+                self.assertEqual(r.status_code, 200)
+            r = self.client.get(
+                url, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.3, 203.0.113.5"
+            )
+            self.assertEqual(r.status_code, 429)
+            r = self.client.get(url, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.6")
+            self.assertEqual(r.status_code, 200)  # another client behind the same proxy
