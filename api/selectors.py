@@ -154,9 +154,6 @@ def public_monitor(snapshot: dict) -> list[dict]:
     ]
 
 
-STATUS_CODES = frozenset(Effort.Status.values)
-
-
 # --- the live plan -----------------------------------------------------------------------------
 
 
