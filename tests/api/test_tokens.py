@@ -43,7 +43,7 @@ class TokenSettingsTestCase(ApiTestCase):
     def test_a_name_is_required(self):
         r = self.client.post(reverse("token-create"), {"name": "  "})
         self.assertEqual(r.status_code, 400)
-        self.assertContains(r, "Dit veld is vereist.", status_code=400)
+        self.assertContains(r, "Dit veld is verplicht.", status_code=400)
         self.assertContains(r, "<title>Fout: Mijn instellingen", status_code=400)
         self.assertFalse(ApiToken.objects.exists())
 
