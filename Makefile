@@ -16,7 +16,7 @@ RUN_SYSTEM_PACKAGES := gettext
 
 .PHONY: serve backup
 .PHONY: run test lint messages makemessages system-run system-test install clean
-.PHONY: bench bench-pages bench-load bench-report bench-spreadsheet bench-charts
+.PHONY: bench bench-pages bench-load bench-report bench-spreadsheet bench-charts bench-api
 
 run: install system-run messages
 	$(RUN_ENV) $(MANAGE) migrate --no-input
@@ -56,7 +56,7 @@ $(VNU):
 
 # Benchmarks print ratios against a floor measured in the same run (see bench/RESULTS.md).
 # Each uses a throwaway database of its own; bench-load needs PostgreSQL on 127.0.0.1:5432.
-bench: bench-pages bench-load bench-report bench-spreadsheet bench-charts
+bench: bench-pages bench-load bench-report bench-spreadsheet bench-charts bench-api
 
 bench-pages: install messages
 	$(PY) bench/pages.py
@@ -76,6 +76,10 @@ bench-spreadsheet: install messages
 # pygal joins in when PYGAL_PYTHON names an interpreter that has it (see bench/charts.py)
 bench-charts: install messages
 	$(PY) bench/charts.py
+
+# the API's list throughput beside the bare view (bench/api.py; x100 on request)
+bench-api: install messages
+	$(PY) bench/api.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -93,8 +93,12 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
     "plan",
     "reporting",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -362,6 +366,58 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF, *_logout_origin],
         "frame-ancestors": [NONE],
     },
+}
+
+# The open-data API (api/, README "API"): read-only JSON. Public endpoints serve what adopting a
+# year froze; the others need a personal token (or the portal's session). Requests per client
+# address (anonymous) or per user, counted in the default cache.
+API_RATE_ANON = os.getenv("API_RATE_ANON", "60/minute")
+API_RATE_USER = os.getenv("API_RATE_USER", "600/minute")
+API_PAGE_SIZE = 50
+API_MAX_PAGE_SIZE = 500
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",  # first: a 401 names the Token scheme
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],  # GET only
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],  # nothing is written
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle", "api.throttling.UserThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # the client's address for the anonymous rate: the proxy's last X-Forwarded-For entry
+    # behind one proxy (as for the login lockout), else the connection's; never what the
+    # client wrote in the header
+    "NUM_PROXIES": 1 if envbool("BEHIND_PROXY", "false") else 0,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Internationalisering Leiden – open data API",
+    "DESCRIPTION": (
+        "Read-only. The public endpoints (/api/v1/public/) serve the multi-year plan as the "
+        "alderman adopted it, year by year, with the annual report's PDF; no login. The other "
+        "endpoints show the plan as it stands now, as the portal's pages show it to you: send "
+        "a personal token from your settings page as `Authorization: Token <key>` "
+        "(or `Bearer <key>`)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # no links nested in Swagger UI's operation buttons (axe: nested-interactive), and plain
+    # examples (its highlighter's colours fall short of WCAG contrast)
+    "SWAGGER_UI_SETTINGS": {
+        "deepLinking": False,
+        "persistAuthorization": False,
+        "displayOperationId": False,
+        "syntaxHighlight": {"activated": False},
+    },
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 LOGGING = {

@@ -49,6 +49,7 @@ from tests.workbooks import REQUIRED, effort_row, xlsx
 PAYLOAD = "<script>alert(1)</script>\"'><img src=x onerror=alert(1)>"
 RAW_MARKERS = ("<script>alert", "<img src=x")
 NOT_HTML = ("-pdf", "export-", "round-minutes")  # URL names of downloads
+API_CONTENT_TYPES = r"^(application/json|text/csv|application/vnd\.oai\.openapi)(;|$)"
 
 
 class Page(HTMLParser):
@@ -279,14 +280,21 @@ class CsrfTestCase(TempMediaMixin, UrlWalkBase):
                     transaction.savepoint_rollback(sid)
 
     def test_a_post_without_token_is_refused_on_every_pattern(self):
-        """Also where no form was rendered: no view is exempt from the check."""
-        urls = [url for _name, url in self.portal_requests()]
-        urls += [url for _view, _model, url in self.admin_requests()]
+        """Also where no form was rendered: no view is exempt from the check, but the API's,
+        which take no POST at all (DRF exempts them: a token is not a cookie a browser sends
+        by itself): they refuse it, 401 (anonymous), 405 (no such method) or, with the
+        portal's session, DRF's own CSRF check (403)."""
+        requests = [(name, url) for name, url in self.portal_requests()]
+        requests += [(view, url) for view, _model, url in self.admin_requests()]
         for user in (None, self.users[Role.PROGRAMME_MANAGER]):
             client = self.csrf_client(user)
-            for url in urls:
+            for name, url in requests:
                 with self.subTest(url=url, user=str(user)):
-                    self.assertTrue(is_csrf_refusal(client.post(url, {"x": "1"})))
+                    r = client.post(url, {"x": "1"})
+                    if name.startswith("api:"):
+                        self.assertTrue(r.status_code in (401, 405) or is_csrf_refusal(r))
+                    else:
+                        self.assertTrue(is_csrf_refusal(r))
 
     def submit(self, client, page_url, target, **fill):
         page = Page(client.get(page_url).content.decode())
@@ -467,6 +475,12 @@ class StoredXssTestCase(TempMediaMixin, UrlWalkBase):
                     with self.subTest(url=url, visitor=visitor, language=language):
                         r = self.get_as(user, url)
                         if r.status_code != 200:
+                            continue
+                        if name.startswith("api:") and name != "api:docs":
+                            # the API's data (JSON, CSV, the schema's YAML): never read as
+                            # HTML by a browser, which may not guess another type
+                            self.assertRegex(r["Content-Type"], API_CONTENT_TYPES)
+                            self.assertEqual(r["X-Content-Type-Options"], "nosniff")
                             continue
                         shows = name in self.SHOWN
                         if name == "plan:my-efforts":  # their team's efforts

@@ -164,6 +164,9 @@ def pages(site) -> list[tuple[str, str | None, str, dict | None]]:
         ("dashboard-awaiting", "opdrachtgever", reverse("reporting:dashboard"), None),
         ("evaluation", "directieteam", reverse("reporting:evaluation"), None),
         ("annual-report", "opgavemanager", reverse("reporting:annual-report", args=[2022]), None),
+        ("account-settings", "lezer", reverse("account-settings"), None),
+        ("account-settings-errors", "lezer", reverse("token-create"), {"name": ""}),
+        ("api-docs", None, reverse("api:docs"), None),
         (
             "annual-report-chapter",
             "wethouder",
@@ -207,6 +210,17 @@ def test_main_pages_are_valid_html(site, tmp_path, capsys):
         path = out / f"{name}.html"
         path.write_bytes(response.content)
         files[path.name] = f"{name} ({url} as {username or 'anonymous'})"
+
+    # the settings page showing a new token once, with one revoked token in the list
+    client = Client()
+    client.force_login(site["users"]["lezer"])
+    client.post(reverse("token-create"), {"name": "Ingetrokken"})
+    client.post(reverse("token-revoke", args=[site["users"]["lezer"].api_tokens.get().pk]))
+    response = client.post(reverse("token-create"), {"name": "Spreadsheet"}, follow=True)
+    assert response.context["new_key"], "the new token is not shown"
+    path = out / "account-settings-new-token.html"
+    path.write_bytes(response.content)
+    files[path.name] = f"account-settings-new-token ({reverse('account-settings')} as lezer)"
 
     # the import preview: one file with an error in a row, one with a change
     client = Client()

@@ -7,6 +7,7 @@ sends every non-staff user to its login and gives the staff programme manager ex
 permissions of plan.roles allow.
 """
 
+import hashlib
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,6 +20,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from api.services import api_token_create
 from plan.models import (
     Effort,
     Indicator,
@@ -27,6 +29,7 @@ from plan.models import (
     ProgressUpdate,
 )
 from plan.roles import ROLE_PERMISSIONS, Role
+from plan.selectors import plan_snapshot
 from plan.services import steering_round_open
 from tests.base import BaseTestCase, make_user
 
@@ -44,6 +47,31 @@ PUBLIC = {
     "plan:accessibility",
     "oidc:authenticate",  # 404 while OpenID Connect is not configured
     "oidc:callback",
+    # the open-data API: the adopted plan, its schema and documentation
+    "api:schema",
+    "api:docs",
+    "api:public-year-list",
+    "api:public-year-detail",
+    "api:public-spearhead-list",
+    "api:public-goal-list",
+    "api:public-effort-list",
+    "api:public-effort-detail",
+    "api:public-monitor-list",
+    "api:public-report-pdf",
+    "api:public-year-csv",
+    "api:public-year-json",
+    "api:public-latest-csv",
+    "api:public-latest-json",
+}
+# The API's endpoints for a logged-in user answer an anonymous request 401 (a program is not
+# sent to a login page), and any logged-in user 200, as the pages they mirror.
+API_LOGGED_IN = {
+    "api:effort-list",
+    "api:effort-detail",
+    "api:update-list",
+    "api:update-detail",
+    "api:spearhead-list",
+    "api:spearhead-detail",
 }
 MANAGER_ONLY = {
     "plan:round-completeness",
@@ -96,7 +124,12 @@ def admin_view_name(pattern, model) -> str:
     return pattern.name.removeprefix(f"{model._meta.app_label}_{model._meta.model_name}_")
 
 
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+@override_settings(
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    # every pattern as every visitor from one address: more than the API's rate limit allows
+    API_RATE_ANON="10000/minute",
+    API_RATE_USER="10000/minute",
+)
 class UrlWalkBase(BaseTestCase):
     """The base data plus a user per role, a superuser, an open round with an update, two plan
     years, monitor figures and sign-in records: every pattern has something to show. Also used
@@ -112,7 +145,7 @@ class UrlWalkBase(BaseTestCase):
         cls.round = steering_round_open(
             meeting_date=date(2023, 3, 15), deadline=date(2023, 3, 1), opened_by=cls.bob
         )
-        ProgressUpdate.objects.create(
+        cls.update = ProgressUpdate.objects.create(
             effort=cls.effort,
             steering_round=cls.round,
             author=cls.alice,
@@ -125,6 +158,18 @@ class UrlWalkBase(BaseTestCase):
         indicator = Indicator.objects.create(name="Aandeel internationals")
         IndicatorValue.objects.create(indicator=indicator, year=2021, value=12, unit="%")
         now = timezone.now()
+        cls.token = api_token_create(user=cls.alice, name="walk")[0]
+        # an adopted year for the API's public endpoints (2022 and 2023 are drafts)
+        pdf = b"%PDF-1.7\n% stand-in\n"
+        PlanYear.objects.create(
+            plan=cls.plan,
+            year=2021,
+            state=PlanYear.State.ADOPTED,
+            snapshot=plan_snapshot(plan=cls.plan),
+            report_pdf=pdf,
+            report_sha256=hashlib.sha256(pdf).hexdigest(),
+            adopted=now,
+        )
         sign_in = {"ip_address": "192.0.2.1", "user_agent": "test", "attempt_time": now}
         AccessLog.objects.create(username="alice", **sign_in)
         AccessFailureLog.objects.create(username="alice", **sign_in)
@@ -154,6 +199,19 @@ class UrlWalkBase(BaseTestCase):
             "reporting:annual-report-chapter": [2022, 3],
             "reporting:annual-report-pdf": [2022],
             "password_reset_confirm": ["MQ", "set-password"],
+            "token-revoke": [self.token.pk],
+            "api:public-year-detail": [2021],
+            "api:public-spearhead-list": [2021],
+            "api:public-goal-list": [2021],
+            "api:public-effort-list": [2021],
+            "api:public-effort-detail": [2021, "3.1"],
+            "api:public-monitor-list": [2021],
+            "api:public-report-pdf": [2021],
+            "api:public-year-csv": [2021],
+            "api:public-year-json": [2021],
+            "api:effort-detail": [effort],
+            "api:update-detail": [self.update.pk],
+            "api:spearhead-detail": [spearhead],
         }.get(name, [])
 
     def visitors(self):
@@ -283,8 +341,14 @@ class UrlWalkTestCase(UrlWalkBase):
                 with self.subTest(url=url, visitor=visitor):
                     status = self.get_as(user, url).status_code
                     self.assertLess(status, 500)
-                    if user is None and name not in PUBLIC:
+                    if user is None and name in API_LOGGED_IN:
+                        self.assertEqual(status, 401, "the API refuses anonymous requests")
+                    elif user is None and name not in PUBLIC:
                         self.assertEqual(status, 302, "anonymous must be sent to login")
+                    if name in PUBLIC | API_LOGGED_IN and name.startswith("api:"):
+                        self.assertEqual(status, 200 if user or name in PUBLIC else 401)
+                    if user is not None and name == "token-revoke":
+                        self.assertEqual(status, 405)  # POST only
                     if user is not None and name in MANAGER_ONLY:
                         expected = 200 if visitor == Role.PROGRAMME_MANAGER else 403
                         if name == "plan:import-preview" and expected == 200:

@@ -70,6 +70,10 @@ HTML_PATTERNS: dict[str, tuple[str, ...]] = {
     "reporting:evaluation": EVERYONE,
     "reporting:annual-report": EVERYONE,
     "reporting:annual-report-chapter": EVERYONE,
+    "account-settings": EVERYONE,
+    # Swagger UI (third-party) with our colour fixes; also checked after a request in
+    # tests/browser/test_api_docs.py
+    "api:docs": (ANONYMOUS,),
 }
 # HTML pages that a GET cannot show: checked after the POST that leads to them.
 AFTER_POST = {
@@ -91,6 +95,32 @@ NOT_HTML: dict[str, str] = {
     "reporting:annual-report-pdf": "PDF download",
     "reporting:export-xlsx": "xlsx download",
     "reporting:export-ods": "ods download",
+    "token-create": "POST only; redirects to the settings page (tests/browser/test_api_docs.py)",
+    "token-revoke": "POST only; redirects to the settings page (tests/browser/test_api_docs.py)",
+    "api:schema": "the OpenAPI schema (YAML or JSON)",
+    **{
+        f"api:{name}": "JSON for programs (the API)"
+        for name in (
+            "public-year-list",
+            "public-year-detail",
+            "public-spearhead-list",
+            "public-goal-list",
+            "public-effort-list",
+            "public-effort-detail",
+            "public-monitor-list",
+            "effort-list",
+            "effort-detail",
+            "update-list",
+            "update-detail",
+            "spearhead-list",
+            "spearhead-detail",
+        )
+    },
+    "api:public-report-pdf": "the adopted report's PDF",
+    "api:public-year-csv": "CSV download",
+    "api:public-latest-csv": "CSV download",
+    "api:public-year-json": "JSON download",
+    "api:public-latest-json": "JSON download",
 }
 # More states of a page than its plain GET, as (pattern, roles, query or other object); for
 # the roles whose page differs most, to keep the run short.
