@@ -10,6 +10,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    Subquery,
 )
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -267,43 +268,75 @@ def effort_changes_since(*, effort: Effort, version: int) -> list[dict]:
     return changes
 
 
+def effort_milestones(*, effort: Effort) -> list:
+    """The effort's milestones by due date, with their owners. One query."""
+    return list(effort.milestones.select_related("owner").order_by("due", "pk"))
+
+
 # --- update rounds ---------------------------------------------------------------------------
 
 
 def round_completeness(*, steering_round: SteeringRound) -> dict:
-    """Per team of the round: updates submitted and missing, counted in SQL. One query."""
-    submitted = Exists(
-        ProgressUpdate.objects.filter(effort=OuterRef("pk"), steering_round=steering_round)
-    )
+    """Per team of the round how many updates are accepted, await review, were returned, and
+    were never sent (no update, or only a draft); and the round's review summary: the codes
+    of the efforts in each of those groups. One query: a row per effort, counted in Python
+    (the summary names every effort anyway)."""
+    state = ProgressUpdate.objects.filter(
+        effort=OuterRef("pk"), steering_round=steering_round
+    ).values("state")[:1]
     rows = (
-        steering_round.efforts.order_by()
-        .annotate(has_update=submitted)
-        .values("team_id", "team__name")
-        .annotate(total=Count("pk"), submitted=Count("pk", filter=Q(has_update=True)))
-        .order_by("team__name")
+        steering_round.efforts.order_by("spearhead__number", "number")
+        .annotate(update_state=Subquery(state))
+        .values_list("team_id", "team__name", "spearhead__number", "number", "update_state")
     )
-    teams = [
-        {
-            "team": Team(pk=row["team_id"], name=row["team__name"]),
-            "submitted": row["submitted"],
-            "missing": row["total"] - row["submitted"],
-        }
-        for row in rows
-    ]
-    submitted_count = sum(team["submitted"] for team in teams)
-    missing_count = sum(team["missing"] for team in teams)
+    states = ProgressUpdate.State
+    group_of = {
+        states.ACCEPTED: "accepted",
+        states.SUBMITTED: "awaiting",
+        states.RETURNED: "returned",
+    }
+    groups = ("accepted", "awaiting", "returned", "never_sent")
+    summary: dict[str, list[str]] = {group: [] for group in groups}
+    by_team: dict[int, dict] = {}
+    for team_id, team_name, spearhead_number, number, update_state in rows:
+        group = group_of.get(update_state, "never_sent")
+        summary[group].append(f"{spearhead_number}.{number}")
+        team = by_team.setdefault(
+            team_id, {"team": Team(pk=team_id, name=team_name), **dict.fromkeys(groups, 0)}
+        )
+        team[group] += 1
+    teams = sorted(by_team.values(), key=lambda row: (row["team"].name, row["team"].pk))
+    for team in teams:
+        team["submitted"] = team["accepted"] + team["awaiting"]
+        team["missing"] = team["returned"] + team["never_sent"]
+    counts = {group: len(codes) for group, codes in summary.items()}
+    submitted_count = counts["accepted"] + counts["awaiting"]
+    missing_count = counts["returned"] + counts["never_sent"]
     return {
         "teams": teams,
         "submitted": submitted_count,
         "missing": missing_count,
         "total": submitted_count + missing_count,
+        "summary": summary,
+        **counts,
     }
 
 
+def _sent_update(steering_round: SteeringRound):
+    """An update of the round for the outer effort that was submitted and not returned."""
+    return ProgressUpdate.objects.sent().filter(
+        effort=OuterRef("pk"), steering_round=steering_round
+    )
+
+
 def round_missing_efforts(*, steering_round: SteeringRound, team_id: int | None = None):
-    """The round's efforts without an update, by team and code (a QuerySet to paginate)."""
-    efforts = steering_round.efforts.exclude(
-        Exists(ProgressUpdate.objects.filter(effort=OuterRef("pk"), steering_round=steering_round))
+    """The round's efforts still owing an update (none, a draft, or a returned one), by team
+    and code, each with `update_state` (a QuerySet to paginate)."""
+    state = ProgressUpdate.objects.filter(
+        effort=OuterRef("pk"), steering_round=steering_round
+    ).values("state")[:1]
+    efforts = steering_round.efforts.exclude(Exists(_sent_update(steering_round))).annotate(
+        update_state=Subquery(state)
     )
     if team_id is not None:
         efforts = efforts.filter(team_id=team_id)
@@ -312,9 +345,20 @@ def round_missing_efforts(*, steering_round: SteeringRound, team_id: int | None 
     )
 
 
+def round_awaiting_review(*, steering_round: SteeringRound):
+    """The round's updates awaiting review, in plan order, with effort and author (a
+    QuerySet to paginate)."""
+    return (
+        steering_round.updates.awaiting_review()
+        .select_related("effort__spearhead", "effort__team", "author")
+        .order_by("effort__spearhead__number", "effort__number")
+    )
+
+
 def round_awaiting_update(*, effort: Effort) -> SteeringRound | None:
-    """The open round that still waits for this effort's update, if any. One query."""
-    has_update = ProgressUpdate.objects.filter(steering_round=OuterRef("pk"), effort=effort)
+    """The open round that still waits for this effort's update (none sent, or it was
+    returned), if any. One query."""
+    has_update = ProgressUpdate.objects.sent().filter(steering_round=OuterRef("pk"), effort=effort)
     return SteeringRound.objects.open().filter(efforts=effort).exclude(Exists(has_update)).first()
 
 
@@ -358,10 +402,8 @@ def round_contacts(*, efforts) -> dict:
 
 
 def round_missing_by_contact(*, steering_round: SteeringRound) -> dict:
-    """`round_contacts` for the round's efforts that still have no update."""
-    missing = steering_round.efforts.exclude(
-        Exists(ProgressUpdate.objects.filter(effort=OuterRef("pk"), steering_round=steering_round))
-    )
+    """`round_contacts` for the round's efforts that still owe an update."""
+    missing = steering_round.efforts.exclude(Exists(_sent_update(steering_round)))
     return round_contacts(efforts=missing)
 
 
@@ -383,7 +425,11 @@ def my_efforts(*, user) -> dict:
         for row in rows:
             row["in_round"] = row["effort"].pk in in_round
             row["update"] = updates.get(row["effort"].pk)
-    to_do = [row for row in rows if row["in_round"] and row["update"] is None]
+    to_do = [
+        row
+        for row in rows
+        if row["in_round"] and (row["update"] is None or row["update"].lead_may_change)
+    ]
     return {"round": open_round, "rows": rows, "to_do": to_do}
 
 
@@ -392,7 +438,7 @@ def plan_year_readiness(*, plan_year) -> dict:
     the open update round, and running efforts without an update in a round of the year."""
     efforts = Effort.objects.filter(spearhead__plan=plan_year.plan_id)
     open_round = SteeringRound.objects.open().first()
-    updated = ProgressUpdate.objects.filter(
+    updated = ProgressUpdate.objects.accepted().filter(
         effort=OuterRef("pk"), steering_round__meeting_date__year=plan_year.year
     )
     counts = efforts.aggregate(
@@ -490,7 +536,8 @@ def plan_snapshot(*, plan: Plan) -> dict:
     latest: dict[int, dict] = {}
     fields = ("status", "progress", "note", "next_steps", "risks")
     updates = (
-        ProgressUpdate.objects.filter(effort__spearhead__plan=plan)
+        ProgressUpdate.objects.accepted()
+        .filter(effort__spearhead__plan=plan)
         .order_by("effort_id", "-steering_round__meeting_date")
         .values_list("effort_id", "steering_round__meeting_date", *fields)
     )

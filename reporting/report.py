@@ -82,6 +82,14 @@ def report_context(*, plan: Plan, year: int) -> dict:
     return _context(*_report_source(plan=plan, year=year))
 
 
+def _milestone(row: dict) -> dict:
+    return {
+        **row,
+        "due": date.fromisoformat(row["due"]),
+        "done": date.fromisoformat(row["done"]) if row["done"] else None,
+    }
+
+
 def _report_source(*, plan: Plan, year: int) -> tuple:
     """(data, plan_year, steps): what the report of `year` is rendered from."""
     plan_year = (
@@ -162,6 +170,11 @@ def _context(data: dict, plan_year: PlanYear | None, steps: list, *, adopting=No
             ],
         ),
         "monitor": selectors.monitor_charts_from(data["monitor"]),
+        # absent in reports frozen before milestones existed
+        "milestones": {
+            key: [_milestone(row) for row in (data.get("milestones") or {}).get(key, [])]
+            for key in ("done", "overdue")
+        },
         "key_figures": _key_figures(data["monitor"]),
         # efforts, goals and notes are written in Dutch: mark them when the report is not
         "content_lang": mark_safe(' lang="nl"') if translation.get_language() != "nl" else "",

@@ -23,6 +23,7 @@ from plan.models import (
     Effort,
     Indicator,
     IndicatorValue,
+    Milestone,
     PlanYear,
     ProgressUpdate,
 )
@@ -45,6 +46,10 @@ PUBLIC = {
 }
 MANAGER_ONLY = {
     "plan:round-completeness",
+    "plan:round-accept",
+    "plan:update-review",
+    "plan:milestone-create",  # the effort's lead too; no walking user leads it
+    "plan:milestone-edit",
     "plan:import-upload",
     "plan:import-preview",
 }
@@ -110,13 +115,18 @@ class UrlWalkBase(BaseTestCase):
         cls.round = steering_round_open(
             meeting_date=date(2023, 3, 15), deadline=date(2023, 3, 1), opened_by=cls.bob
         )
-        ProgressUpdate.objects.create(
-            effort=cls.effort,
+        # the other effort's update awaits review; the effort's own is still to be written
+        cls.update = ProgressUpdate.objects.create(
+            effort=cls.other_effort,
             steering_round=cls.round,
-            author=cls.alice,
+            author=cls.charlie,
             status="on_track",
             progress=50,
             note="-",
+            state=ProgressUpdate.State.SUBMITTED,
+        )
+        cls.milestone = Milestone.objects.create(
+            effort=cls.effort, title="Convenant getekend", due=date(2023, 6, 1), owner=cls.alice
         )
         PlanYear.objects.create(plan=cls.plan, year=2022)
         PlanYear.objects.create(plan=cls.plan, year=2023)
@@ -138,6 +148,11 @@ class UrlWalkBase(BaseTestCase):
             "plan:effort-detail": [effort],
             "plan:effort-edit": [effort],
             "plan:update-create": [effort],
+            "plan:update-review": [self.update.pk],
+            "plan:round-accept": [self.round.pk],
+            "plan:milestone-create": [effort],
+            "plan:milestone-edit": [self.milestone.pk],
+            "plan:milestone-done": [self.milestone.pk],
             "plan:round-detail": [self.round.pk],
             "plan:round-completeness": [self.round.pk],
             "plan:round-reminders": [self.round.pk],
@@ -286,6 +301,8 @@ class UrlWalkTestCase(UrlWalkBase):
                         expected = 200 if visitor == Role.PROGRAMME_MANAGER else 403
                         if name == "plan:import-preview" and expected == 200:
                             expected = 302  # nothing uploaded yet: back to the upload
+                        if name == "plan:round-accept" and expected == 200:
+                            expected = 302  # nothing chosen: back to the completeness page
                         self.assertEqual(status, expected)
 
     def test_every_admin_pattern_as_everyone(self):

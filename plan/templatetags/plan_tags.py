@@ -2,6 +2,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -94,6 +95,7 @@ def effort_rows(efforts):
             "priority": gettext("Priority"),
             "in_line": gettext("In the line"),
             "none": gettext("none"),
+            "late": gettext("Milestone overdue"),
         }.items()
     }
     effort_url = _url_maker("plan:effort-detail")
@@ -121,6 +123,12 @@ def effort_rows(efforts):
             or f'<span class="text-body-secondary">{label["none"]}</span>'
         )
         team = escape(effort.team.name)
+        late = ""
+        if late_title := getattr(effort, "late_milestone", None):
+            due = date_format(effort.late_milestone_due, "j F Y")
+            late = (
+                f'<div class="late-milestone">{label["late"]}: {escape(late_title)} ({due})</div>'
+            )
         rows.append(
             "<tr>"
             f'<td class="effort-code" data-label="{label["no"]}">{effort.code}</td>'
@@ -132,7 +140,7 @@ def effort_rows(efforts):
             f'<td data-label="{label["status"]}"><span class="status status-{effort.status}">'
             f"{escape(effort.get_status_display())}</span>"
             f'<div class="progress-line"><progress max="100" value="{effort.progress}" '
-            f'aria-hidden="true"></progress> {effort.progress}%</div></td>'
+            f'aria-hidden="true"></progress> {effort.progress}%</div>{late}</td>'
             "</tr>"
         )
     return mark_safe("\n".join(rows))

@@ -5,11 +5,12 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from .. import selectors
 from ..filters import EffortFilter
-from ..models import Effort, Goal, Spearhead, SteeringRound
+from ..models import Effort, Goal, ProgressUpdate, Spearhead, SteeringRound
 from .imports import IMPORT_PERMISSIONS
 
 EFFORTS_PER_PAGE = 50
@@ -60,7 +61,7 @@ def _page(request, queryset):
 
 
 def effort_list(request):
-    queryset = Effort.objects.with_relations()
+    queryset = Effort.objects.with_relations().with_late_milestone(timezone.localdate())
     effort_filter = EffortFilter(request.GET or None, queryset=queryset)
     page = _page(request, effort_filter.qs)
     query = request.GET.copy()
@@ -86,9 +87,21 @@ def effort_detail(request, pk):
         "can_update": bool(
             can_edit and open_round and open_round.efforts.filter(pk=effort.pk).exists()
         ),
-        "updates": effort.updates.select_related("steering_round", "author").order_by(
-            "-steering_round__meeting_date"
-        ),
+        "updates": _updates_shown(effort, request.user, can_edit),
+        "milestones": selectors.effort_milestones(effort=effort),
+        "can_edit_milestones": effort.can_edit_milestones(request.user),
+        "today": timezone.localdate(),
         "history": selectors.effort_history(effort=effort),
     }
     return render(request, "plan/effort_detail.html", context)
+
+
+def _updates_shown(effort, user, can_edit):
+    """Accepted updates for everyone; the ones not (yet) accepted, marked, only for whoever
+    may write them (the lead, the team) and the programme manager."""
+    updates = effort.updates.select_related("steering_round", "author").order_by(
+        "-steering_round__meeting_date"
+    )
+    if can_edit or ProgressUpdate.may_review(user):
+        return updates
+    return updates.accepted()

@@ -157,13 +157,13 @@ class ReportViewsTestCase(BaseTestCase):
         )
         # session, user, plan, the plan year (and its steps when it exists), efforts
         # (+goals), updates, history, goals, the year's foreword and outlook, spearheads
-        # (with their introductions), monitor values with their indicators, the previous
-        # adopted year, and the menu's plan years awaiting the user's decision
-        # (plan.context_processors)
-        with self.assertNumQueries(14):
+        # (with their introductions), monitor values with their indicators, the milestones
+        # done in the year or overdue, the previous adopted year, and the menu's plan years
+        # awaiting the user's decision (plan.context_processors)
+        with self.assertNumQueries(15):
             self.client.get(url)
         self.add_efforts(20)
-        with self.assertNumQueries(14):
+        with self.assertNumQueries(15):
             self.client.get(url)
 
     def make_indicator(self, name="Aandeel internationals"):

@@ -119,6 +119,7 @@ class DashboardTestCase(BaseTestCase):
                 status=status,
                 progress=50,
                 note="-",
+                state="accepted",
             )
         ProgressUpdate.objects.create(
             effort=self.other_effort,
@@ -127,6 +128,7 @@ class DashboardTestCase(BaseTestCase):
             status="delayed",
             progress=10,
             note="-",
+            state="accepted",
         )
         r = self.get()
         trend = r.context["trend"]
@@ -193,6 +195,7 @@ class DashboardScaleTestCase(TestCase):
                 status=status,
                 progress=10,
                 note="Stand",
+                state="accepted",
             )
         real = self.cold_queries()
         call_command("generate_scale_data", factor=10, force=True, verbosity=0)
