@@ -106,6 +106,4 @@ def update_create(request, pk):
         "reviews": reviews,
         "returned": returned if existing and existing.state == existing.State.RETURNED else None,
     }
-    return render(
-        request, "plan/update_form.html", context, status=400 if form and form.errors else 200
-    )
+    return render(request, "plan/update_form.html", context)

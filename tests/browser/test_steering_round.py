@@ -17,7 +17,7 @@ from .conftest import LOGIN_PATH, axe_check, axe_violations, goto, login, path_o
 
 pytestmark = pytest.mark.browser
 
-SUCCESS_MESSAGE = "Uw update is ingediend. Dank u wel."
+SUCCESS_MESSAGE = "Uw update is ter beoordeling ingediend. Dank u wel."
 CONFLICT_TEXT = "Iemand anders heeft deze inspanning opgeslagen"
 
 # A readable description of an element, to say where focus went when tab_to fails.
@@ -193,15 +193,18 @@ def test_lead_submits_update_with_keyboard_only(page, live_server, steering_roun
     expect(row.locator(".missing")).to_have_count(0)
     expect(page.locator(f"#todo-heading ~ ul a[href='{update_path}']")).to_have_count(0)
 
-    # In the database: one update with the typed values, and the effort follows it.
+    # In the database: one update with the typed values, awaiting review; the effort
+    # follows it only once the programme manager accepts it.
     updates = ProgressUpdate.objects.filter(effort=effort)
     assert updates.count() == 1, f"{updates.count()} updates for 3.2"
     update = updates.get()
     assert (update.status, update.progress, update.note) == ("at_risk", 60, note)
     assert update.steering_round_id == steering_round["round"].pk
     assert update.author.username == "regiegroep"
+    assert update.state == ProgressUpdate.State.SUBMITTED
+    before = steering_round["3.2"]
     effort = Effort.objects.get(pk=effort.pk)
-    assert (effort.status, effort.progress, effort.note) == ("at_risk", 60, note)
+    assert (effort.status, effort.progress) == (before.status, before.progress)
 
     if wording:
         pytest.fail("Wrong Dutch wording:\n- " + "\n- ".join(wording), pytrace=False)
@@ -221,7 +224,7 @@ def test_update_form_errors_are_shown_next_to_fields_and_announced(
     form.locator("input[name=progress]").fill("150")
     form.locator("textarea[name=note]").fill("")
     with page.expect_navigation():
-        form.locator("button[type=submit]").click()
+        form.locator("button[name=submit]").click()
 
     assert page.title().startswith("Fout:"), (
         f"the title does not say there is an error: {page.title()!r}"
@@ -373,11 +376,11 @@ def test_round_detail_is_read_only_for_alderman(page, live_server, steering_roun
 def test_effort_detail_shows_timeline_and_history_after_update(page, live_server, steering_round):
     from django.contrib.auth.models import User
 
-    from plan.services import progress_update_submit
+    from plan.services import progress_update_review, progress_update_submit
 
     effort = steering_round["3.2"]
     note = "De Talent Week is gehouden; de campagne loopt."
-    progress_update_submit(
+    update = progress_update_submit(
         effort=effort,
         steering_round=steering_round["round"],
         author=User.objects.get(username="regiegroep"),
@@ -386,6 +389,8 @@ def test_effort_detail_shows_timeline_and_history_after_update(page, live_server
         note=note,
         risks="Minder budget dan gepland.",
     )
+    manager = User.objects.get(username="opgavemanager")
+    progress_update_review(update=update, by=manager, accept=True)
     login(page, live_server, "regiegroep")
     response = goto(page, live_server, f"/efforts/{effort.pk}/")
     assert response.status == 200
