@@ -1,5 +1,6 @@
 """Forms of the plan: they only validate (STYLE.md section 5)."""
 
+import re
 from datetime import timedelta
 
 from django import forms
@@ -19,7 +20,23 @@ from .widgets import DutchOptionsSelect
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+class IsoDateInput(forms.DateInput):
+    """<input type="date">; a typed value that is no date is not written back into it (a
+    date input holds only a valid YYYY-MM-DD; the error beside the field says what was
+    wrong)."""
+
+    input_type = "date"
+
+    def format_value(self, value):
+        formatted = super().format_value(value)
+        if formatted and not ISO_DATE.fullmatch(str(formatted)):
+            return None
+        return formatted
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE_INPUT = IsoDateInput(format="%Y-%m-%d")
 
 
 class GoalChoiceField(forms.ModelMultipleChoiceField):

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from .conftest import LOGIN_PATH, axe_check, axe_violations, goto, login, path_of
+from .conftest import LOGIN_PATH, NARROW, axe_check, axe_violations, goto, login, path_of
 
 pytestmark = pytest.mark.browser
 
@@ -497,3 +497,104 @@ def test_closing_and_reopening_a_round_by_keyboard_only(page, live_server, steer
         page.keyboard.press("Enter")
     assert SteeringRound.objects.get(pk=pk).state == "open"
     expect(page.locator("main")).to_contain_text("Twee updates kwamen te laat")
+
+
+# --- 6. review and milestones, by keyboard at 320 px -----------------------------------------
+
+
+def assert_reflows(page, where: str) -> None:
+    wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert not wide, f"{where}: wider than the 320 px viewport"
+
+
+def test_review_and_bulk_accept_by_keyboard_at_320_px(page, live_server, steering_round):
+    """The programme manager returns one update with a reason and accepts the others in bulk
+    (select, preview, confirm) without a mouse, on a 320 px wide screen; axe on each page."""
+    from django.contrib.auth.models import User
+
+    from plan.models import Effort, ProgressUpdate
+    from plan.services import progress_update_submit
+
+    page.set_viewport_size(NARROW)
+    lead = User.objects.get(username="regiegroep")
+    pk = steering_round["round"].pk
+    updates = {}
+    for code in ("3.1", "3.2"):
+        updates[code] = progress_update_submit(
+            effort=steering_round[code],
+            steering_round=steering_round["round"],
+            author=lead,
+            status="delayed",
+            progress=20,
+            note=f"Toelichting {code}",
+        )
+    login(page, live_server, "opgavemanager")
+    goto(page, live_server, f"/rounds/{pk}/completeness/")
+    assert_reflows(page, "completeness")
+    axe_check(page, "opgavemanager @320px (completeness with updates awaiting review)")
+
+    # return 3.1 with a reason
+    tab_to(page, "3.1 beoordelen")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert path_of(page.url) == f"/updates/{updates['3.1'].pk}/review/"
+    assert_reflows(page, "review")
+    tab_to(page, "el => el.name === 'reason'")
+    page.keyboard.type("Noem de nieuwe planning.")
+    tab_to(page, "Terugsturen naar de trekker")
+    assert_focus_visible(page)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("main .messages")).to_contain_text("teruggestuurd")
+    assert ProgressUpdate.objects.get(pk=updates["3.1"].pk).state == "returned"
+
+    # accept the rest: tick "all", preview, confirm
+    tab_to(page, "el => el.id === 'accept-all'")
+    page.keyboard.press("Space")
+    tab_to(page, "Voorbeeld van het accepteren")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert_reflows(page, "preview")
+    axe_check(page, "opgavemanager @320px (bulk accept preview)")
+    expect(page.locator("main h1")).to_have_text("1 update accepteren?")
+    tab_to(page, "1 update accepteren")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("main .messages")).to_contain_text("1 update geaccepteerd.")
+    assert ProgressUpdate.objects.get(pk=updates["3.2"].pk).state == "accepted"
+    assert Effort.objects.get(pk=steering_round["3.2"].pk).status == "delayed"
+
+
+def test_lead_keeps_milestones_by_keyboard_at_320_px(page, live_server, steering_round):
+    from django.contrib.auth.models import User
+
+    from plan.models import Effort, Milestone
+
+    page.set_viewport_size(NARROW)
+    effort = steering_round["3.2"]
+    Effort.objects.filter(pk=effort.pk).update(lead=User.objects.get(username="regiegroep"))
+    login(page, live_server, "regiegroep")
+    goto(page, live_server, f"/efforts/{effort.pk}/")
+    tab_to(page, "Mijlpaal toevoegen")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert_reflows(page, "new milestone")
+    axe_check(page, "regiegroep @320px (new milestone)")
+    tab_to(page, "el => el.name === 'title'")
+    page.keyboard.type("Talent Week gehouden")
+    tab_to(page, "el => el.name === 'due'", max_tabs=3)
+    page.keyboard.type("01012020")  # a date input takes the digits in the locale's order
+    tab_to(page, "Mijlpaal opslaan")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    milestone = Milestone.objects.get(effort=effort)
+    assert milestone.title == "Talent Week gehouden"
+    expect(page.locator("#milestones-heading ~ ol")).to_contain_text("over tijd")
+    assert_reflows(page, "effort with its milestone")
+    axe_check(page, "regiegroep @320px (effort with an overdue milestone)")
+    tab_to(page, "“Talent Week gehouden” gereed melden")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    milestone.refresh_from_db()
+    assert milestone.done is not None
+    expect(page.locator("#milestones-heading ~ ol")).to_contain_text("gereed op")
