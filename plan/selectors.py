@@ -301,10 +301,12 @@ def round_completeness(*, steering_round: SteeringRound) -> dict:
     for team_id, team_name, spearhead_number, number, update_state in rows:
         group = group_of.get(update_state, "never_sent")
         summary[group].append(f"{spearhead_number}.{number}")
-        team = by_team.setdefault(
-            team_id, {"team": Team(pk=team_id, name=team_name), **dict.fromkeys(groups, 0)}
-        )
-        team[group] += 1
+        if team_id not in by_team:  # a team's row once, not a model instance per effort
+            by_team[team_id] = {
+                "team": Team(pk=team_id, name=team_name),
+                **dict.fromkeys(groups, 0),
+            }
+        by_team[team_id][group] += 1
     teams = sorted(by_team.values(), key=lambda row: (row["team"].name, row["team"].pk))
     for team in teams:
         team["submitted"] = team["accepted"] + team["awaiting"]
