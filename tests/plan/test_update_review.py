@@ -323,8 +323,11 @@ class ClosedRoundTestCase(RoundTestCase):
         progress_update_review(update=returned, by=self.bob, accept=False, reason="Te kort")
         extra = Effort.objects.get(title="Extra inspanning 2")
         submit(extra, self.round, self.charlie)
-        steering_round_close(steering_round=self.round, by=self.bob)
         self.client.force_login(self.bob)
+        r = self.client.get(reverse("plan:round-close", args=[self.round.pk]))  # before closing
+        self.assertContains(r, "<dt>Teruggestuurd naar de trekker (1)</dt><dd>1.1</dd>", html=True)
+        self.assertContains(r, "<dt>Wacht op beoordeling (1)</dt><dd>3.2</dd>", html=True)
+        steering_round_close(steering_round=self.round, by=self.bob)
         r = self.client.get(reverse("plan:round-completeness", args=[self.round.pk]))
         summary = r.context["summary"]
         self.assertEqual(summary["accepted"], ["3.1"])
