@@ -16,7 +16,7 @@ RUN_SYSTEM_PACKAGES := gettext
 
 .PHONY: serve backup
 .PHONY: run test lint messages makemessages system-run system-test install clean
-.PHONY: bench bench-pages bench-load bench-report bench-spreadsheet bench-charts bench-api
+.PHONY: bench bench-pages bench-load bench-report bench-spreadsheet bench-charts bench-api bench-review
 
 run: install system-run messages
 	$(RUN_ENV) $(MANAGE) migrate --no-input
@@ -56,7 +56,7 @@ $(VNU):
 
 # Benchmarks print ratios against a floor measured in the same run (see bench/RESULTS.md).
 # Each uses a throwaway database of its own; bench-load needs PostgreSQL on 127.0.0.1:5432.
-bench: bench-pages bench-load bench-report bench-spreadsheet bench-charts bench-api
+bench: bench-pages bench-load bench-report bench-spreadsheet bench-charts bench-api bench-review
 
 bench-pages: install messages
 	$(PY) bench/pages.py
@@ -72,6 +72,10 @@ bench-report: install system-test messages
 
 bench-spreadsheet: install messages
 	$(PY) bench/spreadsheet.py
+
+# SQLite always; PostgreSQL on 127.0.0.1:5432 too when it answers (a throwaway database)
+bench-review: install messages
+	$(PY) bench/review.py
 
 # pygal joins in when PYGAL_PYTHON names an interpreter that has it (see bench/charts.py)
 bench-charts: install messages

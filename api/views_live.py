@@ -3,7 +3,7 @@ stands now, with the same querysets and filters as the pages, so a user reads he
 what the pages show them. Read-only."""
 
 import django_filters
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from rest_framework import viewsets
 
@@ -58,6 +58,17 @@ class ProgressUpdateViewSet(PrivateMixin, viewsets.ReadOnlyModelViewSet):
     queryset = ProgressUpdate.objects.select_related(
         "effort__spearhead", "steering_round", "author"
     ).order_by("-steering_round__meeting_date", "effort__spearhead__number", "effort__number")
+
+    def get_queryset(self):
+        """As the effort pages show them: accepted updates to everyone; the ones not (yet)
+        accepted to who may write them (the lead, the team, the programme manager) and to
+        the reviewer (plan.views.pages._updates_shown, Effort.can_edit)."""
+        user = self.request.user
+        updates = super().get_queryset()
+        if ProgressUpdate.may_review(user) or user.has_perm("plan.change_effort"):
+            return updates
+        writes = Q(effort__lead=user) | Q(effort__team__members=user)
+        return updates.filter(Q(state=ProgressUpdate.State.ACCEPTED) | writes).distinct()
 
 
 class SpearheadViewSet(PrivateMixin, viewsets.ReadOnlyModelViewSet):

@@ -352,8 +352,11 @@ class SteeringRoundAdmin(admin.ModelAdmin):
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(SimpleHistoryAdmin):
-    list_display = ["effort", "steering_round", "status", "progress", "author", "updated"]
-    list_filter = ["steering_round", "status"]
+    list_display = ["effort", "steering_round", "status", "progress", "state", "author", "updated"]
+    list_filter = ["steering_round", "status", "state"]
+    # accepting goes through the review (services.progress_update_review), which puts the
+    # update onto the effort; here the state is only shown
+    readonly_fields = ["state"]
     search_fields = ["note", "effort__title"]
     list_select_related = ["effort__spearhead", "steering_round", "author"]
     autocomplete_fields = ["effort", "author"]

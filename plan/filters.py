@@ -5,11 +5,11 @@ import re
 import django_filters
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Effort, Goal, Spearhead, TargetGroup, Team
+from .models import Effort, Goal, Milestone, Spearhead, TargetGroup, Team
 from .widgets import DutchOptionsSelect, OneTemplateSelect, bootstrap_classes
 
 YES_NO = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
@@ -74,7 +74,7 @@ class EffortFilter(django_filters.FilterSet):
     )
 
     attention = django_filters.BooleanFilter(
-        label=_("Needs attention (at risk or delayed)"),
+        label=_("Needs attention (at risk, delayed or a milestone overdue)"),
         method="needs_attention",
         widget=OneTemplateSelect(choices=YES_NO),
     )
@@ -95,7 +95,8 @@ class EffortFilter(django_filters.FilterSet):
         return self._form
 
     def needs_attention(self, queryset, name, value):
-        attention = Q(status__in=[Effort.Status.AT_RISK, Effort.Status.DELAYED])
+        late = Milestone.objects.overdue(timezone.localdate()).filter(effort=OuterRef("pk"))
+        attention = Q(status__in=[Effort.Status.AT_RISK, Effort.Status.DELAYED]) | Q(Exists(late))
         return queryset.filter(attention) if value else queryset.exclude(attention)
 
     def past_end(self, queryset, name, value):

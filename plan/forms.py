@@ -1,8 +1,10 @@
 """Forms of the plan: they only validate (STYLE.md section 5)."""
 
+import re
 from datetime import timedelta
 
 from django import forms
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -12,13 +14,29 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .content import localized_text, marked_dutch
-from .models import TEXT_MAX_LENGTH, Effort, Goal, ProgressUpdate, SteeringRound
+from .models import TEXT_MAX_LENGTH, Effort, Goal, Milestone, ProgressUpdate, SteeringRound
 from .spreadsheet.files import check_workbook, read_upload
 from .widgets import DutchOptionsSelect
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+class IsoDateInput(forms.DateInput):
+    """<input type="date">; a typed value that is no date is not written back into it (a
+    date input holds only a valid YYYY-MM-DD; the error beside the field says what was
+    wrong)."""
+
+    input_type = "date"
+
+    def format_value(self, value):
+        formatted = super().format_value(value)
+        if formatted and not ISO_DATE.fullmatch(str(formatted)):
+            return None
+        return formatted
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE_INPUT = IsoDateInput(format="%Y-%m-%d")
 
 
 class GoalChoiceField(forms.ModelMultipleChoiceField):
@@ -273,3 +291,41 @@ class YearNarrativeForm(forms.Form):
             initial[f"intro_{row.spearhead_id}"] = row.text
             initial[f"intro_{row.spearhead_id}_en"] = row.text_en
         return initial
+
+
+class UpdateReviewForm(forms.Form):
+    """Accept a submitted update, or return it with a reason (required for returning)."""
+
+    ACTIONS = [("accept", _("Accept")), ("return", _("Return to the lead"))]
+
+    action = forms.ChoiceField(choices=ACTIONS, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason for returning"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you return the update; the lead receives it by e-mail."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "return" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Give the reason for returning the update."))
+        return cleaned
+
+
+class MilestoneForm(forms.ModelForm):
+    """A milestone of an effort: what, when due, who; the done date ticks it off."""
+
+    class Meta:
+        model = Milestone
+        fields = ["title", "due", "owner", "done"]
+        widgets = {"due": DATE_INPUT, "done": DATE_INPUT}
+        help_texts = {"done": _("Leave empty while it is not done.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by(
+            "first_name", "last_name", "username"
+        )
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.get_username()

@@ -165,6 +165,25 @@ class EffortQuerySet(models.QuerySet):
         """Still running although their end date has passed."""
         return self.open().filter(end__lt=today)
 
+    def milestone_overdue(self, today):
+        """With a milestone past its due date and not done: they need attention."""
+        return self.filter(
+            models.Exists(Milestone.objects.overdue(today).filter(effort=models.OuterRef("pk")))
+        )
+
+    def with_late_milestone(self, today):
+        """Annotate `late_milestone` and `late_milestone_due`: the title and due date of the
+        effort's earliest overdue milestone (None when there is none)."""
+        first = (
+            Milestone.objects.overdue(today)
+            .filter(effort=models.OuterRef("pk"))
+            .order_by("due", "pk")
+        )
+        return self.annotate(
+            late_milestone=models.Subquery(first.values("title")[:1]),
+            late_milestone_due=models.Subquery(first.values("due")[:1]),
+        )
+
     def with_relations(self):
         """What a list of efforts shows: code parts, team, lead and goals with their codes."""
         return self.select_related("spearhead", "team", "lead").prefetch_related(
@@ -287,6 +306,12 @@ class Effort(models.Model):
             return True
         return self.team.members.filter(pk=user.pk).exists()
 
+    def can_edit_milestones(self, user) -> bool:
+        """The effort's lead and the programme manager add, edit and tick off milestones."""
+        if not user.is_authenticated:
+            return False
+        return self.lead_id == user.pk or user.has_perm("plan.change_effort")
+
     def can_manage(self, user) -> bool:
         """Team, lead, priority and numbering are the programme manager's to change."""
         return user.has_perm("plan.change_effort")
@@ -400,8 +425,32 @@ class SteeringRoundEvent(models.Model):
         return f"{self.steering_round}: {self.action}"
 
 
+class ProgressUpdateQuerySet(models.QuerySet):
+    def accepted(self):
+        """The updates that count: what the dashboard, the report and the public page show."""
+        return self.filter(state=ProgressUpdate.State.ACCEPTED)
+
+    def awaiting_review(self):
+        return self.filter(state=ProgressUpdate.State.SUBMITTED)
+
+    def sent(self):
+        """Submitted by the lead and not returned: awaiting review or accepted."""
+        return self.filter(state__in=ProgressUpdate.SENT)
+
+
 class ProgressUpdate(models.Model):
-    """A lead's report on one effort for one round; resubmitting replaces it."""
+    """A lead's report on one effort for one round. The lead writes it as a draft and submits
+    it; the programme manager accepts it or returns it with a reason (never their own). Only
+    accepting copies its status, progress and note onto the effort."""
+
+    class State(models.TextChoices):
+        CONCEPT = "concept", _("Draft")  # nl: Concept
+        SUBMITTED = "submitted", _("Submitted")  # nl: Ingediend
+        ACCEPTED = "accepted", _("Accepted")  # nl: Geaccepteerd
+        RETURNED = "returned", _("Returned")  # nl: Teruggestuurd
+
+    SENT = (State.SUBMITTED, State.ACCEPTED)
+    LEAD_MAY_CHANGE = (State.CONCEPT, State.RETURNED)
 
     effort = models.ForeignKey(
         Effort, models.CASCADE, related_name="updates", verbose_name=_("effort")
@@ -423,9 +472,11 @@ class ProgressUpdate(models.Model):
     note = models.TextField(_("progress note"), max_length=NOTE_MAX_LENGTH)
     next_steps = models.TextField(_("next steps"), blank=True, max_length=NOTE_MAX_LENGTH)
     risks = models.TextField(_("risks and issues"), blank=True, max_length=NOTE_MAX_LENGTH)
+    state = models.CharField(_("review state"), max_length=10, choices=State, default=State.CONCEPT)
     created = models.DateTimeField(_("submitted"), default=timezone.now)
     updated = models.DateTimeField(_("last changed"), auto_now=True)
 
+    objects = ProgressUpdateQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated"])
 
     class Meta:
@@ -433,11 +484,13 @@ class ProgressUpdate(models.Model):
         verbose_name_plural = _("progress updates")
         ordering = ["-steering_round__meeting_date", "effort"]
         indexes = [
-            # the dashboard counts updates per round and status from this index alone, without
-            # reading the rows (at 100x four times faster on SQLite)
+            # the dashboard counts accepted updates per round and status from this index
+            # alone, without reading the rows (at 100x four times faster on SQLite)
             models.Index(
-                fields=["effort", "steering_round", "status"], name="progress_update_counts"
+                fields=["effort", "steering_round", "state", "status"],
+                name="progress_update_counts",
             ),
+            models.Index(fields=["steering_round", "state"], name="progress_update_round_state"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -450,6 +503,92 @@ class ProgressUpdate(models.Model):
 
     def __str__(self):
         return f"{self.effort} – {self.steering_round}"
+
+    @staticmethod
+    def may_review(user) -> bool:
+        """Reviewing is the programme manager's (and never of their own update)."""
+        return user.is_authenticated and user.has_perm("plan.change_progressupdate")
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.state == self.State.ACCEPTED
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.state == self.State.SUBMITTED
+
+    @property
+    def lead_may_change(self) -> bool:
+        return self.state in self.LEAD_MAY_CHANGE
+
+
+class UpdateReview(models.Model):
+    """One step of a progress update's review: submitted by the lead, accepted or returned
+    (with the reason) by the programme manager; who and when."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned")
+
+    update = models.ForeignKey(
+        ProgressUpdate, models.CASCADE, related_name="reviews", verbose_name=_("progress update")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    taken = models.DateTimeField(_("when"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True, max_length=TEXT_MAX_LENGTH)
+
+    class Meta:
+        verbose_name = _("review step")
+        verbose_name_plural = _("review steps")
+        ordering = ["update", "taken", "pk"]
+
+    def __str__(self):
+        return f"{self.update}: {self.action}"
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def overdue(self, today):
+        """Past their due date and not done."""
+        return self.filter(done__isnull=True, due__lt=today)
+
+
+class Milestone(models.Model):
+    """A dated step of an effort (mijlpaal); past its due date and not done, it makes the
+    effort need attention."""
+
+    effort = models.ForeignKey(
+        Effort, models.CASCADE, related_name="milestones", verbose_name=_("effort")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    due = models.DateField(_("due date"))
+    done = models.DateField(_("done on"), null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        verbose_name=_("owner"),
+    )
+
+    objects = MilestoneQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["effort", "due", "pk"]
+        indexes = [models.Index(fields=["due"], name="milestone_due")]
+
+    def __str__(self):
+        return self.title
+
+    def is_overdue(self, today) -> bool:
+        return self.done is None and self.due < today
 
 
 class Indicator(models.Model):

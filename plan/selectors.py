@@ -11,6 +11,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    Subquery,
 )
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -268,43 +269,77 @@ def effort_changes_since(*, effort: Effort, version: int) -> list[dict]:
     return changes
 
 
+def effort_milestones(*, effort: Effort) -> list:
+    """The effort's milestones by due date, with their owners. One query."""
+    return list(effort.milestones.select_related("owner").order_by("due", "pk"))
+
+
 # --- update rounds ---------------------------------------------------------------------------
 
 
 def round_completeness(*, steering_round: SteeringRound) -> dict:
-    """Per team of the round: updates submitted and missing, counted in SQL. One query."""
-    submitted = Exists(
-        ProgressUpdate.objects.filter(effort=OuterRef("pk"), steering_round=steering_round)
-    )
+    """Per team of the round how many updates are accepted, await review, were returned, and
+    were never sent (no update, or only a draft); and the round's review summary: the codes
+    of the efforts in each of those groups. One query: a row per effort, counted in Python
+    (the summary names every effort anyway)."""
+    state = ProgressUpdate.objects.filter(
+        effort=OuterRef("pk"), steering_round=steering_round
+    ).values("state")[:1]
     rows = (
-        steering_round.efforts.order_by()
-        .annotate(has_update=submitted)
-        .values("team_id", "team__name")
-        .annotate(total=Count("pk"), submitted=Count("pk", filter=Q(has_update=True)))
-        .order_by("team__name")
+        steering_round.efforts.order_by("spearhead__number", "number")
+        .annotate(update_state=Subquery(state))
+        .values_list("team_id", "team__name", "spearhead__number", "number", "update_state")
     )
-    teams = [
-        {
-            "team": Team(pk=row["team_id"], name=row["team__name"]),
-            "submitted": row["submitted"],
-            "missing": row["total"] - row["submitted"],
-        }
-        for row in rows
-    ]
-    submitted_count = sum(team["submitted"] for team in teams)
-    missing_count = sum(team["missing"] for team in teams)
+    states = ProgressUpdate.State
+    group_of = {
+        states.ACCEPTED: "accepted",
+        states.SUBMITTED: "awaiting",
+        states.RETURNED: "returned",
+    }
+    groups = ("accepted", "awaiting", "returned", "never_sent")
+    summary: dict[str, list[str]] = {group: [] for group in groups}
+    by_team: dict[int, dict] = {}
+    for team_id, team_name, spearhead_number, number, update_state in rows:
+        group = group_of.get(update_state, "never_sent")
+        summary[group].append(f"{spearhead_number}.{number}")
+        if team_id not in by_team:  # a team's row once, not a model instance per effort
+            by_team[team_id] = {
+                "team": Team(pk=team_id, name=team_name),
+                **dict.fromkeys(groups, 0),
+            }
+        by_team[team_id][group] += 1
+    teams = sorted(by_team.values(), key=lambda row: (row["team"].name, row["team"].pk))
+    for team in teams:
+        team["submitted"] = team["accepted"] + team["awaiting"]
+        team["missing"] = team["returned"] + team["never_sent"]
+    counts = {group: len(codes) for group, codes in summary.items()}
+    submitted_count = counts["accepted"] + counts["awaiting"]
+    missing_count = counts["returned"] + counts["never_sent"]
     return {
         "teams": teams,
         "submitted": submitted_count,
         "missing": missing_count,
         "total": submitted_count + missing_count,
+        "summary": summary,
+        **counts,
     }
 
 
+def _sent_update(steering_round: SteeringRound):
+    """An update of the round for the outer effort that was submitted and not returned."""
+    return ProgressUpdate.objects.sent().filter(
+        effort=OuterRef("pk"), steering_round=steering_round
+    )
+
+
 def round_missing_efforts(*, steering_round: SteeringRound, team_id: int | None = None):
-    """The round's efforts without an update, by team and code (a QuerySet to paginate)."""
-    efforts = steering_round.efforts.exclude(
-        Exists(ProgressUpdate.objects.filter(effort=OuterRef("pk"), steering_round=steering_round))
+    """The round's efforts still owing an update (none, a draft, or a returned one), by team
+    and code, each with `update_state` (a QuerySet to paginate)."""
+    state = ProgressUpdate.objects.filter(
+        effort=OuterRef("pk"), steering_round=steering_round
+    ).values("state")[:1]
+    efforts = steering_round.efforts.exclude(Exists(_sent_update(steering_round))).annotate(
+        update_state=Subquery(state)
     )
     if team_id is not None:
         efforts = efforts.filter(team_id=team_id)
@@ -313,9 +348,20 @@ def round_missing_efforts(*, steering_round: SteeringRound, team_id: int | None 
     )
 
 
+def round_awaiting_review(*, steering_round: SteeringRound):
+    """The round's updates awaiting review, in plan order, with effort and author (a
+    QuerySet to paginate)."""
+    return (
+        steering_round.updates.awaiting_review()
+        .select_related("effort__spearhead", "effort__team", "author")
+        .order_by("effort__spearhead__number", "effort__number")
+    )
+
+
 def round_awaiting_update(*, effort: Effort) -> SteeringRound | None:
-    """The open round that still waits for this effort's update, if any. One query."""
-    has_update = ProgressUpdate.objects.filter(steering_round=OuterRef("pk"), effort=effort)
+    """The open round that still waits for this effort's update (none sent, or it was
+    returned), if any. One query."""
+    has_update = ProgressUpdate.objects.sent().filter(steering_round=OuterRef("pk"), effort=effort)
     return SteeringRound.objects.open().filter(efforts=effort).exclude(Exists(has_update)).first()
 
 
@@ -359,10 +405,8 @@ def round_contacts(*, efforts) -> dict:
 
 
 def round_missing_by_contact(*, steering_round: SteeringRound) -> dict:
-    """`round_contacts` for the round's efforts that still have no update."""
-    missing = steering_round.efforts.exclude(
-        Exists(ProgressUpdate.objects.filter(effort=OuterRef("pk"), steering_round=steering_round))
-    )
+    """`round_contacts` for the round's efforts that still owe an update."""
+    missing = steering_round.efforts.exclude(Exists(_sent_update(steering_round)))
     return round_contacts(efforts=missing)
 
 
@@ -384,7 +428,11 @@ def my_efforts(*, user) -> dict:
         for row in rows:
             row["in_round"] = row["effort"].pk in in_round
             row["update"] = updates.get(row["effort"].pk)
-    to_do = [row for row in rows if row["in_round"] and row["update"] is None]
+    to_do = [
+        row
+        for row in rows
+        if row["in_round"] and (row["update"] is None or row["update"].lead_may_change)
+    ]
     return {"round": open_round, "rows": rows, "to_do": to_do}
 
 
@@ -393,7 +441,7 @@ def plan_year_readiness(*, plan_year) -> dict:
     the open update round, and running efforts without an update in a round of the year."""
     efforts = Effort.objects.filter(spearhead__plan=plan_year.plan_id)
     open_round = SteeringRound.objects.open().first()
-    updated = ProgressUpdate.objects.filter(
+    updated = ProgressUpdate.objects.accepted().filter(
         effort=OuterRef("pk"), steering_round__meeting_date__year=plan_year.year
     )
     counts = efforts.aggregate(
@@ -491,7 +539,8 @@ def plan_snapshot(*, plan: Plan) -> dict:
     latest: dict[int, dict] = {}
     fields = ("status", "progress", "note", "next_steps", "risks")
     updates = (
-        ProgressUpdate.objects.filter(effort__spearhead__plan=plan)
+        ProgressUpdate.objects.accepted()
+        .filter(effort__spearhead__plan=plan)
         .order_by("effort_id", "-steering_round__meeting_date")
         .values_list("effort_id", "steering_round__meeting_date", *fields)
     )
@@ -634,6 +683,8 @@ class EffortLine:
     is_priority: bool
     in_line: bool
     team_name: str
+    late_milestone: str | None = None  # the earliest overdue milestone's title, if any
+    late_milestone_due: date | None = None
     goals: list[GoalLink] = field(default_factory=list)
 
     @property
@@ -658,9 +709,10 @@ EFFORT_LINE_COLUMNS = (
 )
 
 
-def effort_line_values(efforts):
-    """The values of an effort table's rows, to paginate: a queryset of tuples."""
-    return efforts.values_list(*EFFORT_LINE_COLUMNS)
+def effort_line_values(efforts, *annotations):
+    """The values of an effort table's rows, to paginate: a queryset of tuples (with the
+    values of the queryset's annotations named, in EffortLine's order)."""
+    return efforts.values_list(*EFFORT_LINE_COLUMNS, *annotations)
 
 
 def effort_lines(rows) -> list[EffortLine]:

@@ -2,6 +2,7 @@
 
 import hashlib
 from datetime import date
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -13,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_update_with_history
 
 from .models import (
     PLAN_YEAR_CHAIN,
@@ -25,6 +27,7 @@ from .models import (
     SpearheadNarrative,
     SteeringRound,
     SteeringRoundEvent,
+    UpdateReview,
     YearNarrative,
     adopted_rows,
     snapshot_outline,
@@ -36,6 +39,7 @@ from .selectors import (
     round_contacts,
     round_missing_by_contact,
 )
+from .spreadsheet.writer import efforts_write
 
 
 class EditConflict(Exception):
@@ -154,8 +158,13 @@ def steering_round_close(*, steering_round: SteeringRound, by: User) -> None:
     steering_round.state, steering_round.closed = locked.state, locked.closed
 
 
+def progress_update_submit(**kwargs) -> ProgressUpdate:
+    """Submit the effort's update for review (`progress_update_save` with submit=True)."""
+    return progress_update_save(submit=True, **kwargs)
+
+
 @transaction.atomic
-def progress_update_submit(
+def progress_update_save(
     *,
     effort: Effort,
     steering_round: SteeringRound,
@@ -165,34 +174,163 @@ def progress_update_submit(
     note: str,
     next_steps: str = "",
     risks: str = "",
+    submit: bool = False,
 ) -> ProgressUpdate:
-    """Submit (or replace) the effort's update for the round; the effort follows it.
+    """Save the effort's update for the round as a draft, or submit it for review. The lead
+    may change it while it is a draft or returned; once submitted it waits for the programme
+    manager. The effort itself changes only when the update is accepted.
 
-    Leads submitting for different efforts never wait for each other: the round is only
-    share-locked (it cannot close meanwhile), and only this effort's row is locked."""
+    Leads writing for different efforts never wait for each other: the round is only
+    share-locked (it cannot close meanwhile), and only this update's row is locked."""
+    _round_share_open(steering_round)
+    if not steering_round.efforts.filter(pk=effort.pk).exists():
+        raise ValidationError(_("This effort is not part of the update round."))
+    update = (
+        ProgressUpdate.objects.select_for_update()
+        .filter(effort=effort, steering_round=steering_round)
+        .first()
+    )
+    if update is None:
+        update = ProgressUpdate(effort=effort, steering_round=steering_round)
+    elif not update.lead_may_change:
+        if update.is_accepted:
+            raise ValidationError(_("This update has been accepted; it can no longer be changed."))
+        raise ValidationError(
+            _("This update has been submitted and awaits review; it can no longer be changed.")
+        )
+    update.author = author
+    update.status, update.progress, update.note = status, progress, note
+    update.next_steps, update.risks = next_steps, risks
+    state = ProgressUpdate.State
+    update.state = state.SUBMITTED if submit else state.CONCEPT
+    if submit:
+        update.created = timezone.now()
+    update._history_user = author  # read by django-simple-history
+    try:
+        with transaction.atomic():
+            update.save()
+    except IntegrityError:  # someone else created it at the same moment
+        raise ValidationError(
+            _("Someone else saved this update just now. Reload the page.")
+        ) from None
+    if submit:
+        UpdateReview.objects.create(update=update, action=UpdateReview.Action.SUBMITTED, by=author)
+    return update
+
+
+def _round_share_open(steering_round: SteeringRound) -> None:
+    """Share-lock the round's row (closing waits for us; we do not wait for each other) and
+    refuse when it is closed: closing freezes its updates."""
     state = _select_for_share(SteeringRound.objects.filter(pk=steering_round.pk).values("state"))
     if state != [(SteeringRound.State.OPEN,)]:
         raise ValidationError(_("This update round is closed; updates can no longer be changed."))
-    effort = Effort.objects.select_for_update().get(pk=effort.pk)
-    if not steering_round.efforts.filter(pk=effort.pk).exists():
-        raise ValidationError(_("This effort is not part of the update round."))
-    update, _created = ProgressUpdate.objects.update_or_create(
-        effort=effort,
-        steering_round=steering_round,
-        defaults={
-            "author": author,
-            "status": status,
-            "progress": progress,
-            "note": note,
-            "next_steps": next_steps,
-            "risks": risks,
-        },
-    )
-    effort.status, effort.progress, effort.note = status, progress, note
-    effort.version += 1
-    effort._history_user = author
-    effort.save(update_fields=["status", "progress", "note", "version", "updated"])
+
+
+def progress_update_review(
+    *, update: ProgressUpdate, by: User, accept: bool, reason: str = ""
+) -> ProgressUpdate:
+    """Accept a submitted update (its status, progress and note go onto the effort) or
+    return it to the lead with a reason (the lead is mailed it). Only the programme manager
+    reviews, and never an update they wrote themselves: PermissionDenied otherwise."""
+    if not ProgressUpdate.may_review(by):
+        raise PermissionDenied(_("Only the programme manager reviews progress updates."))
+    reason = reason.strip()
+    if not accept and not reason:
+        raise ValidationError(_("Give the reason for returning the update."))
+    with transaction.atomic():
+        _round_share_open(update.steering_round)
+        locked = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+        if locked.author_id == by.pk:
+            raise PermissionDenied(_("You wrote this update; someone else must review it."))
+        if not locked.awaits_review:
+            raise ValidationError(_("This update no longer awaits review. Reload the page."))
+        if accept:
+            _updates_accept([locked], by=by)
+        else:
+            locked.state = ProgressUpdate.State.RETURNED
+            locked._history_user = by
+            locked.save(update_fields=["state", "updated"])
+            UpdateReview.objects.create(
+                update=locked, action=UpdateReview.Action.RETURNED, by=by, reason=reason
+            )
+            transaction.on_commit(
+                partial(progress_update_mail_returned, update_pk=locked.pk, reason=reason)
+            )
+    update.state = locked.state
     return update
+
+
+def progress_updates_accept(*, steering_round: SteeringRound, update_ids, by: User) -> dict:
+    """Accept many submitted updates of the round in one transaction (the bulk accept of the
+    completeness page). Skips, and names, the ones `by` wrote (four eyes) and the ones no
+    longer awaiting review. Returns {"accepted": [...], "own": [...], "gone": count}."""
+    if not ProgressUpdate.may_review(by):
+        raise PermissionDenied(_("Only the programme manager reviews progress updates."))
+    ids = set(update_ids)
+    with transaction.atomic():
+        _round_share_open(steering_round)
+        updates = list(
+            ProgressUpdate.objects.select_for_update()
+            .filter(steering_round=steering_round, pk__in=ids)
+            .awaiting_review()
+            .order_by("pk")
+        )
+        own = [update for update in updates if update.author_id == by.pk]
+        accepted = [update for update in updates if update.author_id != by.pk]
+        _updates_accept(accepted, by=by)
+    return {"accepted": accepted, "own": own, "gone": len(ids) - len(updates)}
+
+
+def _updates_accept(updates: list[ProgressUpdate], *, by: User) -> None:
+    """Mark these locked, submitted updates accepted and copy each one's status, progress and
+    note onto its effort, raising the effort's version (an edit opened before conflicts).
+    Locks only these efforts' rows. Writes in bulk: a constant number of queries."""
+    if not updates:
+        return
+    efforts = Effort.objects.select_for_update().in_bulk([u.effort_id for u in updates])
+    changed = []
+    for update in updates:
+        effort = efforts[update.effort_id]
+        effort.status, effort.progress, effort.note = update.status, update.progress, update.note
+        effort.version += 1
+        changed.append((effort, ["status", "progress", "note"], {}))
+        update.state = ProgressUpdate.State.ACCEPTED
+    efforts_write(created=[], changed=changed, user=by)
+    now = timezone.now()
+    for update in updates:
+        update.updated = now
+    bulk_update_with_history(
+        updates, ProgressUpdate, ["state", "updated"], default_user=by, default_date=now
+    )
+    UpdateReview.objects.bulk_create(
+        UpdateReview(update=update, action=UpdateReview.Action.ACCEPTED, by=by, taken=now)
+        for update in updates
+    )
+
+
+def progress_update_mail_returned(*, update_pk: int, reason: str) -> list[str]:
+    """Tell the lead (else the update's author) that the update came back, and why, in
+    Dutch (users have no language preference yet)."""
+    update = ProgressUpdate.objects.select_related(
+        "effort__spearhead", "effort__lead", "steering_round", "author"
+    ).get(pk=update_pk)
+    lead = update.effort.lead or update.author
+    if lead is None or not lead.email or not lead.is_active:
+        return []
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "update": update,
+            "effort": update.effort,
+            "reason": reason,
+            "contact": lead,
+        }
+        send_mail(
+            subject=_("Your update on %(code)s was returned") % {"code": update.effort.code},
+            message=render_to_string("plan/email/update_returned.txt", context),
+            from_email=None,
+            recipient_list=[lead.email],
+        )
+    return [lead.email]
 
 
 def _select_for_share(queryset) -> list[tuple]:

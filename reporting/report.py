@@ -148,6 +148,14 @@ def _year_and_steps(*, plan: Plan, year: int) -> tuple:
     return plan_year, list(plan_year.steps.all()) if plan_year else []
 
 
+def _milestone(row: dict) -> dict:
+    return {
+        **row,
+        "due": date.fromisoformat(row["due"]),
+        "done": date.fromisoformat(row["done"]) if row["done"] else None,
+    }
+
+
 def _report_source(*, plan: Plan, year: int) -> tuple:
     """(data, plan_year, steps): what the report of `year` is rendered from."""
     plan_year, steps = _year_and_steps(plan=plan, year=year)
@@ -255,6 +263,11 @@ def _front(
             ],
         ),
         "monitor": selectors.monitor_charts_from(data["monitor"]),
+        # absent in reports frozen before milestones existed
+        "milestones": {
+            key: [_milestone(row) for row in (data.get("milestones") or {}).get(key, [])]
+            for key in ("done", "overdue")
+        },
         "key_figures": _key_figures(data["monitor"]),
         # efforts, goals and notes are written in Dutch: mark them when the report is not
         "content_lang": mark_safe(' lang="nl"') if translation.get_language() != "nl" else "",

@@ -2,11 +2,11 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from datetime import time as dt_time
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,6 +17,7 @@ from plan.models import (
     Effort,
     Goal,
     IndicatorValue,
+    Milestone,
     Plan,
     ProgressUpdate,
     SpearheadNarrative,
@@ -114,6 +115,8 @@ def annual_report_data(*, plan: Plan, year: int, spearhead: int | None = None) -
         "spearheads": spearheads,
         "efforts": rows,
         "monitor": monitor_values(up_to=year),
+        # the summary's milestones: not read for one chapter
+        "milestones": _year_milestones(plan=plan, year=year) if spearhead is None else {},
         "narrative": _narrative(plan=plan, year=year),
     }
 
@@ -153,6 +156,7 @@ def annual_report_outline(*, plan: Plan, year: int, priority_limit: int) -> dict
             ).values_list(*columns, "progress")[:priority_limit]
         ],
         "priority_count": priorities.count(),
+        "milestones": _year_milestones(plan=plan, year=year),
         "monitor": monitor_values(up_to=year),
         "narrative": _narrative(plan=plan, year=year),
     }
@@ -187,6 +191,45 @@ def _narrative(*, plan: Plan, year: int) -> dict:
     ) or dict.fromkeys(NARRATIVE_TEXTS, "")
 
 
+def _year_milestones(*, plan: Plan, year: int) -> dict[str, list[dict]]:
+    """The milestones done in `year`, and those overdue at its end (or today, while the year
+    runs): due before then and not done by then. One query."""
+    until = min(timezone.localdate(), date(year, 12, 31))
+    rows = (
+        Milestone.objects.filter(effort__spearhead__plan=plan, due__lte=until)
+        .filter(
+            Q(done__year=year)
+            | Q(due__lt=until, done__isnull=True)
+            | Q(due__lt=until, done__gt=until)
+        )
+        .order_by("due", "effort__spearhead__number", "effort__number", "pk")
+        .values_list(
+            "effort__spearhead__number",
+            "effort__number",
+            "effort__title",
+            "effort__title_en",
+            "title",
+            "due",
+            "done",
+        )
+    )
+    found: dict[str, list[dict]] = {"done": [], "overdue": []}
+    for spearhead, number, effort_title, effort_title_en, title, due, done in rows:
+        row = {
+            "code": f"{spearhead}.{number}",
+            "effort": effort_title,
+            "effort_en": effort_title_en,
+            "title": title,
+            "due": due.isoformat(),
+            "done": done.isoformat() if done else None,
+        }
+        if done is not None and done.year == year and done <= until:
+            found["done"].append(row)
+        elif due < until and (done is None or done > until):
+            found["overdue"].append(row)
+    return found
+
+
 def _code_order(code: str) -> tuple[int, ...]:
     return tuple(int(part) for part in code.split("."))
 
@@ -195,7 +238,8 @@ def _latest_notes(*, plan: Plan, year: int, chapter: dict) -> dict[int, tuple]:
     """Per effort the note and meeting date of its latest update of a round held in `year`
     or before."""
     updates = (
-        ProgressUpdate.objects.filter(
+        ProgressUpdate.objects.accepted()
+        .filter(
             effort__spearhead__plan=plan,
             steering_round__meeting_date__year__lte=year,
             **{f"effort__{key}": value for key, value in chapter.items()},
@@ -379,6 +423,24 @@ def _rows(queryset, limit: int) -> list[EffortRow]:
     return [EffortRow(*values) for values in ordered.values_list(*EFFORT_ROW_COLUMNS)[:limit]]
 
 
+def _attention_rows(queryset, late, limit: int) -> list[EffortRow]:
+    """`_rows` of efforts needing attention, each with `late_milestone`: the title and due
+    date of its earliest overdue milestone (None when its status is the reason)."""
+    first = late.order_by("due", "pk")
+    ordered = queryset.order_by("spearhead__number", "number").annotate(
+        late_title=Subquery(first.values("title")[:1]),
+        late_due=Subquery(first.values("due")[:1]),
+    )
+    rows = []
+    for *values, title, due in ordered.values_list(*EFFORT_ROW_COLUMNS, "late_title", "late_due")[
+        :limit
+    ]:
+        row = EffortRow(*values)
+        row.late_milestone = (title, due) if title is not None else None
+        rows.append(row)
+    return rows
+
+
 def dashboard(*, plan: Plan, today, team=None, target_group=None) -> dict:
     """Where the plan stands, narrowed to a team and/or target group.
 
@@ -391,6 +453,8 @@ def dashboard(*, plan: Plan, today, team=None, target_group=None) -> dict:
         efforts = efforts.filter(target_groups=target_group)
     running = ~Q(status__in=ENDED)
     overdue = running & Q(end__lt=today)
+    late = Milestone.objects.overdue(today).filter(effort=OuterRef("pk"))
+    attention = Q(status__in=NEEDS_ATTENTION) | Q(Exists(late))
 
     grouped = (
         efforts.order_by()
@@ -400,16 +464,18 @@ def dashboard(*, plan: Plan, today, team=None, target_group=None) -> dict:
             progress=Sum("progress"),
             priority=Count("pk", filter=Q(is_priority=True)),
             overdue=Count("pk", filter=overdue),
+            attention=Count("pk", filter=attention),
         )
     )
     counts: dict[int, dict] = defaultdict(dict)
     progress: dict[int, int] = defaultdict(int)
-    priority_count = overdue_count = 0
+    priority_count = overdue_count = attention_count = 0
     for row in grouped:
         counts[row["spearhead_id"]][Effort.Status(row["status"])] = row["n"]
         progress[row["spearhead_id"]] += row["progress"]
         priority_count += row["priority"]
         overdue_count += row["overdue"]
+        attention_count += row["attention"]
     per_spearhead = []
     for spearhead in plan.spearheads.order_by("number"):
         mine = counts.get(spearhead.pk, {})
@@ -422,9 +488,6 @@ def dashboard(*, plan: Plan, today, team=None, target_group=None) -> dict:
                 "progress": round(progress[spearhead.pk] / total) if total else None,
             }
         )
-    attention_count = sum(
-        row["counts"][status] for row in per_spearhead for status in NEEDS_ATTENTION
-    )
     goals = list(
         Goal.objects.filter(spearhead__plan=plan)
         .select_related("spearhead")
@@ -457,7 +520,7 @@ def dashboard(*, plan: Plan, today, team=None, target_group=None) -> dict:
         "well_served_count": len(well_served),
         "overdue": _rows(efforts.filter(overdue), LIST_LIMIT),
         "overdue_count": overdue_count,
-        "attention": _rows(efforts.filter(status__in=NEEDS_ATTENTION), LIST_LIMIT),
+        "attention": _attention_rows(efforts.filter(attention), late, LIST_LIMIT),
         "attention_count": attention_count,
         "trend": trend,
         "changes": changes,
@@ -471,7 +534,8 @@ def _rounds_trend_and_changes(*, efforts) -> tuple:
     and listed up to LIST_LIMIT."""
     # counted from an index (effort, round, status) alone; the rounds' dates read apart
     counted = (
-        ProgressUpdate.objects.filter(effort__in=efforts)
+        ProgressUpdate.objects.accepted()
+        .filter(effort__in=efforts)
         .order_by()
         .values_list("steering_round_id", "status")
         .annotate(n=Count("pk"))
@@ -497,14 +561,14 @@ def _rounds_trend_and_changes(*, efforts) -> tuple:
     # the latest round's updates whose effort had another status in the round before
     # (order_by(): without it the model's ordering joins four tables into every row's lookup)
     was = (
-        ProgressUpdate.objects.filter(
-            steering_round_id=previous_id, effort_id=OuterRef("effort_id")
-        )
+        ProgressUpdate.objects.accepted()
+        .filter(steering_round_id=previous_id, effort_id=OuterRef("effort_id"))
         .order_by()
         .values("status")[:1]
     )
     moved = (
-        ProgressUpdate.objects.filter(steering_round_id=latest_id, effort__in=efforts)
+        ProgressUpdate.objects.accepted()
+        .filter(steering_round_id=latest_id, effort__in=efforts)
         .annotate(was=Subquery(was))
         .exclude(was=None)
         .exclude(was=F("status"))

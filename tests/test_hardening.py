@@ -161,6 +161,11 @@ class CsrfTestCase(TempMediaMixin, UrlWalkBase):
         "password_reset",
         "plan:effort-edit",
         "plan:update-create",
+        "plan:update-review",
+        "plan:round-accept",
+        "plan:milestone-create",
+        "plan:milestone-edit",
+        "plan:milestone-done",
         "plan:round-create",
         "plan:round-detail",
         "plan:round-close",
@@ -184,6 +189,8 @@ class CsrfTestCase(TempMediaMixin, UrlWalkBase):
         "admin:login": {"username": "bob", "password": "pw-bob-123"},
         "set_language": {"language": "en"},
         "plan:update-create": {"note": "Loopt volgens plan"},
+        "plan:update-review": {"action": "accept"},
+        "plan:milestone-create": {"title": "Convenant", "due": "2023-06-01"},
     }
     # With its token the form does its work and redirects (the others that the walk finds
     # answer with the page again, e.g. with validation errors, or a 403 of the view itself).
@@ -194,6 +201,11 @@ class CsrfTestCase(TempMediaMixin, UrlWalkBase):
         "admin:logout",
         "plan:effort-edit",
         "plan:update-create",
+        "plan:update-review",
+        "plan:round-accept",
+        "plan:milestone-create",
+        "plan:milestone-edit",
+        "plan:milestone-done",
         "plan:round-detail",
         "plan:round-close",
         "plan:round-reminders",

@@ -45,7 +45,7 @@ def site(db, settings, tmp_path):
     update round; returns the objects the URLs need."""
     from django.contrib.auth.models import Group, Permission, User
 
-    from plan.models import Effort, PlanYear, ProgressUpdate
+    from plan.models import Effort, Milestone, PlanYear, ProgressUpdate
     from plan.roles import role_groups_sync
     from plan.selectors import plan_current, plan_snapshot
     from plan.services import steering_round_open
@@ -82,7 +82,25 @@ def site(db, settings, tmp_path):
         steering_round.efforts.filter(team__members=users["regiegroep"]).exclude(pk=effort.pk)
     ).first()
     assert missing is not None, "the lead's team has only one effort in the round"
+    # another team's update awaits review; the lead leads their effort, one of whose
+    # milestones is overdue
+    other = steering_round.efforts.exclude(team__members=users["regiegroep"]).first()
+    submitted = ProgressUpdate.objects.create(
+        effort=other,
+        steering_round=steering_round,
+        author=users["regiegroep"],
+        status=Effort.Status.AT_RISK,
+        progress=30,
+        note="Vertraging bij de partner.",
+        state=ProgressUpdate.State.SUBMITTED,
+    )
+    Effort.objects.filter(pk=effort.pk).update(lead=users["regiegroep"])
+    milestone = Milestone.objects.create(
+        effort=effort, title="Convenant getekend", due=today - timedelta(days=3)
+    )
     return {
+        "submitted": submitted,
+        "milestone": milestone,
         "users": users,
         "effort": effort,
         "missing": missing,
@@ -94,6 +112,10 @@ def site(db, settings, tmp_path):
 def pages(site) -> list[tuple[str, str | None, str, dict | None]]:
     """(file name, username or None, URL, POST data or None) of the pages to check."""
     effort, steering_round = site["effort"], site["round"]
+    review = reverse("plan:update-review", args=[site["submitted"].pk])
+    accept = reverse("plan:round-accept", args=[steering_round.pk])
+    milestone_new = reverse("plan:milestone-create", args=[effort.pk])
+    milestone_edit = reverse("plan:milestone-edit", args=[site["milestone"].pk])
     return [
         ("login", None, reverse("login"), None),
         ("login-error", None, reverse("login"), {"username": "lezer", "password": "fout"}),
@@ -123,6 +145,13 @@ def pages(site) -> list[tuple[str, str | None, str, dict | None]]:
             reverse("plan:update-create", args=[effort.pk]),
             {"status": "", "progress": "150"},
         ),
+        ("update-review", "opgavemanager", review, None),
+        ("update-review-errors", "opgavemanager", review, {"action": "return", "reason": ""}),
+        ("round-accept-preview", "opgavemanager", accept, {"all": "1"}),
+        ("milestone-new", "regiegroep", milestone_new, None),
+        ("milestone-new-errors", "regiegroep", milestone_new, {"title": "", "due": "x"}),
+        ("milestone-edit", "opgavemanager", milestone_edit, None),
+        ("effort-detail-manager", "opgavemanager", effort.get_absolute_url(), None),
         ("spearhead", "lezer", reverse("plan:spearhead-detail", args=[effort.spearhead_id]), None),
         ("goal", "lezer", reverse("plan:goal-detail", args=[site["goal"].pk]), None),
         ("my-efforts", "regiegroep", reverse("plan:my-efforts"), None),

@@ -25,8 +25,10 @@ from plan.models import (
     Effort,
     Indicator,
     IndicatorValue,
+    Milestone,
     PlanYear,
     ProgressUpdate,
+    SteeringRound,
 )
 from plan.roles import ROLE_PERMISSIONS, Role
 from plan.selectors import plan_snapshot
@@ -75,6 +77,10 @@ API_LOGGED_IN = {
 }
 MANAGER_ONLY = {
     "plan:round-completeness",
+    "plan:round-accept",
+    "plan:update-review",
+    "plan:milestone-create",  # the effort's lead too; no walking user leads it
+    "plan:milestone-edit",
     "plan:import-upload",
     "plan:import-preview",
 }
@@ -145,13 +151,33 @@ class UrlWalkBase(BaseTestCase):
         cls.round = steering_round_open(
             meeting_date=date(2023, 3, 15), deadline=date(2023, 3, 1), opened_by=cls.bob
         )
+        # the other effort's update awaits review; the effort's own is still to be written
         cls.update = ProgressUpdate.objects.create(
-            effort=cls.effort,
+            effort=cls.other_effort,
             steering_round=cls.round,
-            author=cls.alice,
+            author=cls.charlie,
             status="on_track",
             progress=50,
             note="-",
+            state=ProgressUpdate.State.SUBMITTED,
+        )
+        # an accepted update of an earlier round, which every logged-in user reads through the
+        # API (one awaiting review is only for who may write it and the reviewer:
+        # tests/api/test_live.py); the open round still waits for the effort's update
+        earlier = SteeringRound.objects.create(
+            meeting_date=date(2022, 9, 15), deadline=date(2022, 9, 1), state="closed"
+        )
+        cls.accepted_update = ProgressUpdate.objects.create(
+            effort=cls.effort,
+            steering_round=earlier,
+            author=cls.alice,
+            status="on_track",
+            progress=40,
+            note="-",
+            state=ProgressUpdate.State.ACCEPTED,
+        )
+        cls.milestone = Milestone.objects.create(
+            effort=cls.effort, title="Convenant getekend", due=date(2023, 6, 1), owner=cls.alice
         )
         PlanYear.objects.create(plan=cls.plan, year=2022)
         PlanYear.objects.create(plan=cls.plan, year=2023)
@@ -185,6 +211,11 @@ class UrlWalkBase(BaseTestCase):
             "plan:effort-detail": [effort],
             "plan:effort-edit": [effort],
             "plan:update-create": [effort],
+            "plan:update-review": [self.update.pk],
+            "plan:round-accept": [self.round.pk],
+            "plan:milestone-create": [effort],
+            "plan:milestone-edit": [self.milestone.pk],
+            "plan:milestone-done": [self.milestone.pk],
             "plan:round-detail": [self.round.pk],
             "plan:round-completeness": [self.round.pk],
             "plan:round-reminders": [self.round.pk],
@@ -210,7 +241,7 @@ class UrlWalkBase(BaseTestCase):
             "api:public-year-csv": [2021],
             "api:public-year-json": [2021],
             "api:effort-detail": [effort],
-            "api:update-detail": [self.update.pk],
+            "api:update-detail": [self.accepted_update.pk],
             "api:spearhead-detail": [spearhead],
         }.get(name, [])
 
@@ -353,6 +384,8 @@ class UrlWalkTestCase(UrlWalkBase):
                         expected = 200 if visitor == Role.PROGRAMME_MANAGER else 403
                         if name == "plan:import-preview" and expected == 200:
                             expected = 302  # nothing uploaded yet: back to the upload
+                        if name == "plan:round-accept" and expected == 200:
+                            expected = 302  # nothing chosen: back to the completeness page
                         self.assertEqual(status, expected)
 
     def test_every_admin_pattern_as_everyone(self):

@@ -2,6 +2,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -95,6 +96,7 @@ def effort_rows(efforts):
             "priority": gettext("Priority"),
             "in_line": gettext("In the line"),
             "none": gettext("none"),
+            "late": gettext("Milestone overdue"),
         }.items()
     }
     effort_url = _url_maker("plan:effort-detail")
@@ -122,6 +124,12 @@ def effort_rows(efforts):
             or f'<span class="text-body-secondary">{label["none"]}</span>'
         )
         team = escape(effort.team_name)
+        late = ""
+        if late_title := getattr(effort, "late_milestone", None):
+            due = date_format(effort.late_milestone_due, "j F Y")
+            late = (
+                f'<div class="late-milestone">{label["late"]}: {escape(late_title)} ({due})</div>'
+            )
         rows.append(
             "<tr>"
             f'<td class="effort-code" data-label="{label["no"]}">{effort.code}</td>'
@@ -133,7 +141,7 @@ def effort_rows(efforts):
             f'<td data-label="{label["status"]}"><span class="status status-{effort.status}">'
             f"{escape(effort.get_status_display())}</span>"
             f'<div class="progress-line"><progress max="100" value="{effort.progress}" '
-            f'aria-hidden="true"></progress> {effort.progress}%</div></td>'
+            f'aria-hidden="true"></progress> {effort.progress}%</div>{late}</td>'
             "</tr>"
         )
     return mark_safe("\n".join(rows))
@@ -148,7 +156,9 @@ def content_html(source, field: str) -> str:
 
 
 def _person(user) -> str:
-    return escape(user.get_full_name() or user.get_username()) if user else ""
+    if user is None:
+        return "–"
+    return escape(user.get_full_name() or user.get_username())
 
 
 @register.simple_tag
@@ -157,6 +167,7 @@ def round_updates(updates):
     per spearhead, written in Python: through the template language the 50 updates of a page
     were 76,000 function calls, most of a cold request at 10x."""
     effort_url = _url_maker("plan:effort-detail")
+    review_url = _url_maker("plan:update-review")
     label = {
         key: escape(text)
         for key, text in {
@@ -184,11 +195,12 @@ def round_updates(updates):
             f'<h4 class="h6" id="update-{update.pk}"><a href="{effort_url(effort.pk)}">'
             f'<span class="effort-code">{effort.code}</span> {content_html(effort, "title")}'
             "</a></h4>"
+            f"{_review_line(update, review_url)}"
             '<dl class="effort-facts">'
             f'<dt>{label["status"]}</dt><dd><span class="status status-{update.status}">'
             f"{escape(update.get_status_display())}</span></dd>"
             f"<dt>{label['progress']}</dt><dd>{update.progress}%</dd>"
-            f"<dt>{label['author']}</dt><dd>{_person(update.author) or '–'}</dd>"
+            f"<dt>{label['author']}</dt><dd>{_person(update.author)}</dd>"
             f'<dt>{label["note"]}</dt><dd class="prewrap">'
             f"{plan_content.marked_dutch(update.note)}</dd>"
             f'<dt>{label["next_steps"]}</dt><dd class="prewrap">'
@@ -200,12 +212,36 @@ def round_updates(updates):
     return mark_safe("\n".join(parts))
 
 
+def _review_line(update, review_url) -> str:
+    """For an update not accepted (yet): its state (as plan/_review_state.html writes it) and
+    the link to review it."""
+    if update.is_accepted:
+        return ""
+    if update.state == "submitted":
+        badge = f'<span class="badge text-bg-warning">{escape(gettext("Awaiting review"))}</span>'
+    elif update.state == "returned":
+        badge = (
+            f'<span class="badge text-bg-danger">{escape(gettext("Returned to the lead"))}</span>'
+        )
+    else:
+        badge = (
+            f'<span class="badge text-bg-light border">{escape(update.get_state_display())}</span>'
+        )
+    review = escape(gettext("Review %(code)s") % {"code": update.effort.code})
+    return f'<p class="mb-1">{badge} <a href="{review_url(update.pk)}">{review}</a></p>'
+
+
 @register.simple_tag
 def missing_efforts(efforts):
     """The efforts still missing an update on the completeness page, a list per team, written
     in Python like the other long lists (plan/round_completeness.html)."""
     effort_url = _url_maker("plan:effort-detail")
-    missing, lead = escape(gettext("missing")), escape(gettext("lead"))
+    lead = escape(gettext("lead"))
+    why = {  # what the round has of the effort: a returned update, a draft, or nothing
+        "returned": escape(gettext("returned")),
+        "concept": escape(gettext("draft only")),
+    }
+    missing = escape(gettext("missing"))
     parts = []
     team_id = None
     for effort in efforts:
@@ -221,7 +257,8 @@ def missing_efforts(efforts):
             else ""
         )
         parts.append(
-            f'<li><span class="missing">! {missing}</span> <a href="{effort_url(effort.pk)}">'
+            f'<li><span class="missing">! {why.get(getattr(effort, "update_state", None), missing)}'
+            f'</span> <a href="{effort_url(effort.pk)}">'
             f'<span class="effort-code">{effort.code}</span> {content_html(effort, "title")}</a>'
             f"{who}</li>"
         )
@@ -267,5 +304,62 @@ def adopted_effort_rows(efforts):
             f'<td data-label="{label["status"]}"><span class="status status-{effort["status"]}">'
             f"{escape(status_label(effort['status']))}</span> {effort['progress']}%</td>"
             "</tr>"
+        )
+    return mark_safe("\n".join(rows))
+
+
+@register.simple_tag
+def awaiting_review_rows(updates, *, user_pk: int, can_review: bool):
+    """The list items of the updates awaiting review on the completeness page, written in
+    Python (a page holds 50): a checkbox to accept each (not on the reviewer's own update),
+    status and progress, the author, and the link to review it."""
+    review_url = _url_maker("plan:update-review")
+    own_text = escape(gettext("your own: another reviewer decides"))
+    items = []
+    for update in updates:
+        effort = update.effort
+        name = f'<span class="effort-code">{effort.code}</span> {content_html(effort, "title")}'
+        if can_review and update.author_id != user_pk:
+            name = (
+                f'<input class="form-check-input me-1" type="checkbox" name="update" '
+                f'value="{update.pk}" id="update-{update.pk}"> '
+                f'<label class="form-check-label" for="update-{update.pk}">{name}</label>'
+            )
+        own = f" ({own_text})" if update.author_id == user_pk else ""
+        review = escape(gettext("Review %(code)s") % {"code": effort.code})
+        items.append(
+            f'<li class="mb-2">{name} <span class="status status-{update.status}">'
+            f"{escape(update.get_status_display())}</span> {update.progress}% "
+            f'<span class="text-body-secondary">– {_person(update.author)}{own}</span> '
+            f'<a href="{review_url(update.pk)}">{review}</a></li>'
+        )
+    return mark_safe("\n".join(items))
+
+
+@register.simple_tag
+def accept_preview_rows(updates):
+    """The table rows of the bulk accept's preview (up to every update awaiting review, 500
+    at 10x), written in Python, each with its hidden input."""
+    label = {
+        key: escape(text)
+        for key, text in {
+            "no": gettext("No."),
+            "effort": gettext("Effort"),
+            "status": gettext("Status"),
+            "progress": gettext("Progress"),
+            "by": gettext("Submitted by"),
+        }.items()
+    }
+    rows = []
+    for update in updates:
+        effort = update.effort
+        rows.append(
+            f'<tr><td class="effort-code" data-label="{label["no"]}">'
+            f'<input type="hidden" name="update" value="{update.pk}">{effort.code}</td>'
+            f'<td data-label="{label["effort"]}">{content_html(effort, "title")}</td>'
+            f'<td data-label="{label["status"]}"><span class="status status-{update.status}">'
+            f"{escape(update.get_status_display())}</span></td>"
+            f'<td data-label="{label["progress"]}">{update.progress}%</td>'
+            f'<td data-label="{label["by"]}">{_person(update.author)}</td></tr>'
         )
     return mark_safe("\n".join(rows))

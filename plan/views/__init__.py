@@ -1,7 +1,9 @@
 from .editing import effort_edit, update_create
 from .imports import import_confirm, import_preview, import_upload
+from .milestones import milestone_create, milestone_done, milestone_edit
 from .pages import effort_detail, effort_list, goal_detail, healthz, plan_overview, spearhead_detail
 from .public import accessibility_statement, public_plan
+from .review import round_accept, update_review
 from .rounds import (
     my_efforts,
     round_close,
@@ -33,8 +35,12 @@ __all__ = [
     "import_confirm",
     "import_preview",
     "import_upload",
+    "milestone_create",
+    "milestone_done",
+    "milestone_edit",
     "my_efforts",
     "plan_overview",
+    "round_accept",
     "round_close",
     "round_completeness",
     "round_create",
@@ -45,6 +51,7 @@ __all__ = [
     "round_reopen",
     "spearhead_detail",
     "update_create",
+    "update_review",
     "year_compare",
     "year_detail",
     "year_list",

@@ -56,7 +56,8 @@ def _round_update_missing(steering_round) -> str:
 
 
 def update_create(request, pk):
-    """The lead's progress update on one effort for the open round (replaces a draft)."""
+    """The lead's progress update on one effort for the open round: saved as a draft or
+    submitted for review; changeable while a draft or returned, read-only once submitted."""
     effort = get_object_or_404(Effort.objects.select_related("spearhead", "team"), pk=pk)
     if not effort.can_edit(request.user):
         raise PermissionDenied
@@ -65,20 +66,44 @@ def update_create(request, pk):
         messages.error(request, _("There is no open update round for this effort."))
         return redirect(effort)
     existing = steering_round.updates.filter(effort=effort).first()
-    initial = {"status": effort.status, "progress": effort.progress, "note": effort.note}
-    form = ProgressUpdateForm(request.POST or None, instance=existing, initial=initial)
+    reviews = list(existing.reviews.select_related("by")) if existing else []
+    form = None
+    if existing is None or existing.lead_may_change:
+        # a new update starts from the effort as it stands; a draft from itself
+        initial = {"status": effort.status, "progress": effort.progress, "note": effort.note}
+        form = ProgressUpdateForm(
+            request.POST or None, instance=existing, initial=None if existing else initial
+        )
+    elif request.method == "POST":
+        messages.error(request, _("This update has been submitted; it can no longer be changed."))
+        return redirect("plan:update-create", pk=effort.pk)
     if request.method == "POST" and form.is_valid():
+        submit = "draft" not in request.POST  # Enter submits, as the first button does
         try:
-            services.progress_update_submit(
+            services.progress_update_save(
                 effort=effort,
                 steering_round=steering_round,
                 author=request.user,
+                submit=submit,
                 **form.cleaned_data,
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Your update has been submitted. Thank you."))
-            return redirect("plan:my-efforts")
-    context = {"effort": effort, "form": form, "round": steering_round, "existing": existing}
+            if submit:
+                messages.success(
+                    request, _("Your update has been submitted for review. Thank you.")
+                )
+                return redirect("plan:my-efforts")
+            messages.success(request, _("Your draft has been saved. Submit it when it is ready."))
+            return redirect("plan:update-create", pk=effort.pk)
+    returned = next((r for r in reversed(reviews) if r.action == r.Action.RETURNED), None)
+    context = {
+        "effort": effort,
+        "form": form,
+        "round": steering_round,
+        "existing": existing,
+        "reviews": reviews,
+        "returned": returned if existing and existing.state == existing.State.RETURNED else None,
+    }
     return render(request, "plan/update_form.html", context)

@@ -5,11 +5,12 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from .. import selectors
 from ..filters import EffortFilter
-from ..models import Effort, Goal, Spearhead, SteeringRound
+from ..models import Effort, Goal, ProgressUpdate, Spearhead, SteeringRound
 from .imports import IMPORT_PERMISSIONS
 
 EFFORTS_PER_PAGE = 50
@@ -56,17 +57,20 @@ def goal_detail(request, pk):
     return render(request, "plan/goal_detail.html", context)
 
 
-def _effort_page(request, efforts):
-    """The requested page of a table of efforts, as plan.selectors.EffortLines."""
-    values = selectors.effort_line_values(efforts)
+def _effort_page(request, efforts, *annotations):
+    """The requested page of a table of efforts, as plan.selectors.EffortLines (with the
+    values of these annotations of the queryset)."""
+    values = selectors.effort_line_values(efforts, *annotations)
     page = Paginator(values, EFFORTS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = selectors.effort_lines(page.object_list)
     return page
 
 
 def effort_list(request):
-    effort_filter = EffortFilter(request.GET or None, queryset=Effort.objects.all())
-    page = _effort_page(request, effort_filter.qs)
+    # the effort list shows each effort's earliest overdue milestone (why it needs attention)
+    queryset = Effort.objects.with_late_milestone(timezone.localdate())
+    effort_filter = EffortFilter(request.GET or None, queryset=queryset)
+    page = _effort_page(request, effort_filter.qs, "late_milestone", "late_milestone_due")
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -90,9 +94,21 @@ def effort_detail(request, pk):
         "can_update": bool(
             can_edit and open_round and open_round.efforts.filter(pk=effort.pk).exists()
         ),
-        "updates": effort.updates.select_related("steering_round", "author").order_by(
-            "-steering_round__meeting_date"
-        ),
+        "updates": _updates_shown(effort, request.user, can_edit),
+        "milestones": selectors.effort_milestones(effort=effort),
+        "can_edit_milestones": effort.can_edit_milestones(request.user),
+        "today": timezone.localdate(),
         "history": selectors.effort_history(effort=effort),
     }
     return render(request, "plan/effort_detail.html", context)
+
+
+def _updates_shown(effort, user, can_edit):
+    """Accepted updates for everyone; the ones not (yet) accepted, marked, only for whoever
+    may write them (the lead, the team) and the programme manager."""
+    updates = effort.updates.select_related("steering_round", "author").order_by(
+        "-steering_round__meeting_date"
+    )
+    if can_edit or ProgressUpdate.may_review(user):
+        return updates
+    return updates.accepted()

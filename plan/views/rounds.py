@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..forms import RoundReopenForm, SteeringRoundForm, SteeringRoundMeetingForm
-from ..models import SteeringRound
+from ..models import ProgressUpdate, SteeringRound
 from ..selectors import plan_current
 from ..widgets import bootstrap_classes
 
@@ -80,7 +80,12 @@ def round_detail(request, pk):
             return redirect(steering_round)
     elif request.method == "POST":
         raise PermissionDenied
-    updates = steering_round.updates.select_related("effort__spearhead", "author").order_by(
+    # the meeting reads what was accepted; the programme manager also what awaits review or
+    # came back (drafts are the leads' own)
+    updates = steering_round.updates.accepted()
+    if can_manage:
+        updates = steering_round.updates.exclude(state=ProgressUpdate.State.CONCEPT)
+    updates = updates.select_related("effort__spearhead", "author").order_by(
         "effort__spearhead__number", "effort__number"
     )
     page = Paginator(updates, UPDATES_PER_PAGE).get_page(request.GET.get("page"))
@@ -114,7 +119,18 @@ def round_completeness(request, pk):
     page = Paginator(missing, MISSING_PER_PAGE).get_page(request.GET.get("page"))
     chosen = next((row["team"] for row in counts["teams"] if row["team"].pk == team_id), None)
     query = f"team={chosen.pk}" if chosen else ""
-    context = {"round": steering_round, "page": page, "team": chosen, "query": query, **counts}
+    awaiting = selectors.round_awaiting_review(steering_round=steering_round)
+    review_page = Paginator(awaiting, MISSING_PER_PAGE).get_page(request.GET.get("review"))
+    context = {
+        "round": steering_round,
+        "page": page,
+        "team": chosen,
+        "query": query,
+        "review_page": review_page,
+        "can_review": steering_round.is_open and ProgressUpdate.may_review(request.user),
+        "user_pk": request.user.pk,
+        **counts,
+    }
     return render(request, "plan/round_completeness.html", context)
 
 

@@ -38,7 +38,7 @@ def _content(source, field: str) -> str:
 def effort_lines(rows, kind: str):
     """The <li> lines of a dashboard block of efforts (reporting.selectors.EffortRow):
     - "priority": status, progress, lead (or team) and the start of the note;
-    - "status": status;
+    - "status": status, and an overdue milestone (`late_milestone`: title, due date);
     - "ended": the end date it is past;
     - "plain": number and title only;
     - "moved": rows {"effort", "old", "new"}: the status of the round before and now."""
@@ -66,6 +66,12 @@ def effort_lines(rows, kind: str):
                 line += f'<br><span class="muted">{escape(note)}</span>'
         elif kind == "status":
             line += f" {status}"
+            if late := getattr(effort, "late_milestone", None):  # (title, due date)
+                text = gettext("milestone overdue: %(title)s (due %(date)s)") % {
+                    "title": late[0],
+                    "date": date_format(late[1], "j F Y"),
+                }
+                line += f' <span class="late-milestone">{escape(text)}</span>'
         elif kind == "ended":
             ended = gettext("ended %(date)s") % {"date": date_format(effort.end, "j F Y")}
             line += f' <span class="muted">{escape(ended)}</span>'

@@ -21,7 +21,7 @@ from api.serializers import (
 )
 from api.views_live import EffortViewSet, ProgressUpdateViewSet
 from plan.models import Effort, ProgressUpdate
-from plan.services import progress_update_submit, steering_round_open
+from plan.services import progress_update_review, progress_update_submit, steering_round_open
 
 from .base import ApiTestCase
 
@@ -35,7 +35,7 @@ class LiveTestCase(ApiTestCase):
         cls.round = steering_round_open(
             meeting_date=date(2023, 3, 15), deadline=date(2023, 3, 1), opened_by=cls.bob
         )
-        progress_update_submit(
+        update = progress_update_submit(
             effort=cls.effort,
             steering_round=cls.round,
             author=cls.alice,
@@ -45,6 +45,7 @@ class LiveTestCase(ApiTestCase):
             risks="Capaciteit",
             next_steps="Overleg met partners",
         )
+        progress_update_review(update=update, by=cls.bob, accept=True)  # now it counts
         Effort.objects.filter(pk=cls.effort.pk).update(lead=cls.alice)
         cls.effort.refresh_from_db()
 
@@ -154,6 +155,26 @@ class SameAsThePagesTestCase(LiveTestCase):
             self.assertIn(html.escape(shown), page)
         self.assertIn(f"{effort['progress']}%", page)
 
+    def test_an_update_awaiting_review_is_shown_as_on_the_effort_page(self):
+        pending = progress_update_submit(
+            effort=self.other_effort,
+            steering_round=self.round,
+            author=self.charlie,
+            status="delayed",
+            progress=20,
+            note="Nog niet beoordeeld",
+        )
+        for user, sees in ((self.charlie, True), (self.bob, True), (self.reader, False)):
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                page = self.client.get(self.other_effort.get_absolute_url())
+                self.client.logout()
+                shown = [u.pk for u in page.context["updates"]]
+                self.assertEqual(shown, [pending.pk] if sees else [])
+                key = self.token_for(user, f"review-{user.username}")
+                r = self.api("api:update-list", key=key, effort=self.other_effort.pk)
+                self.assertEqual([u["id"] for u in r.json()["results"]], shown)
+
     def test_the_updates_are_those_the_effort_pages_show(self):
         self.client.force_login(self.charlie)
         page = self.client.get(self.effort.get_absolute_url())
@@ -217,7 +238,9 @@ class QueryCountTestCase(LiveTestCase):
     EXPECTED = {
         # count, efforts with spearhead/team/lead, goals, partners, target groups
         "api:effort-list": 5,
-        "api:update-list": 2,  # count, updates with effort, round and author
+        # the user's permissions (who may see updates not yet accepted), count, updates with
+        # effort, round and author
+        "api:update-list": 4,
         "api:spearhead-list": 3,  # count, spearheads, goals
     }
 

@@ -12,7 +12,7 @@ from django.urls import URLPattern, get_resolver, reverse
 
 from plan.models import Effort, Indicator, IndicatorValue, PlanYear
 from plan.roles import Role
-from plan.services import progress_update_submit, steering_round_open
+from plan.services import progress_update_review, progress_update_submit, steering_round_open
 from tests.base import make_user
 from tests.reporting.test_annual_report import pdf_text
 
@@ -62,7 +62,7 @@ class PlantedDataTestCase(ApiTestCase):
         steering_round = steering_round_open(
             meeting_date=date(2022, 3, 15), deadline=date(2022, 3, 1), opened_by=cls.bob
         )
-        progress_update_submit(
+        update = progress_update_submit(
             effort=cls.effort,
             steering_round=steering_round,
             author=author,
@@ -72,6 +72,7 @@ class PlantedDataTestCase(ApiTestCase):
             risks=RISKS,
             next_steps=NEXT_STEPS,
         )
+        progress_update_review(update=update, by=cls.bob, accept=True)  # now it counts
         indicator = Indicator.objects.create(name="Aandeel internationals")
         IndicatorValue.objects.create(indicator=indicator, year=2021, value=11.6, unit="%")
         cls.adopt(2022, real_pdf=True)

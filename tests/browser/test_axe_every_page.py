@@ -52,6 +52,10 @@ HTML_PATTERNS: dict[str, tuple[str, ...]] = {
     "plan:effort-detail": EVERYONE,
     "plan:effort-edit": EDITORS,
     "plan:update-create": EDITORS,
+    "plan:update-review": MANAGER,
+    "plan:round-accept": MANAGER,
+    "plan:milestone-create": EDITORS,  # the lead of the effort (regiegroep leads it here)
+    "plan:milestone-edit": EDITORS,
     "plan:my-efforts": EVERYONE,
     "plan:round-list": EVERYONE,
     "plan:round-create": MANAGER,
@@ -79,6 +83,7 @@ HTML_PATTERNS: dict[str, tuple[str, ...]] = {
 AFTER_POST = {
     "plan:round-create": "answers the POST of an invalid new round (test_forms_with_errors)",
     "plan:import-preview": "needs an uploaded file (test_import_upload_and_preview)",
+    "plan:round-accept": "the preview answers the POST of chosen updates (test_forms_with_errors)",
 }
 NOT_HTML: dict[str, str] = {
     "plan:healthz": "text/plain for the load balancer",
@@ -91,6 +96,7 @@ NOT_HTML: dict[str, str] = {
     "plan:round-reminders": "POST only; redirects to the completeness page (checked there)",
     "plan:round-minutes": "downloads the minutes file (PDF, Word or OpenDocument)",
     "plan:year-start": "POST only; redirects to the list or the new year (checked there)",
+    "plan:milestone-done": "POST only; redirects to the effort's page (checked there)",
     "reporting:evaluation-pdf": "PDF download",
     "reporting:annual-report-pdf": "PDF download",
     "reporting:export-xlsx": "xlsx download",
@@ -171,7 +177,7 @@ def site(plan_data, settings, tmp_path):
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    from plan.models import Effort, PlanYear, ProgressUpdate, Team
+    from plan.models import Effort, Milestone, PlanYear, ProgressUpdate, Team
     from plan.selectors import plan_current, plan_snapshot
     from plan.services import steering_round_open
 
@@ -192,14 +198,22 @@ def site(plan_data, settings, tmp_path):
     own = steering_round.efforts.filter(team__members=lead).select_related("spearhead").first()
     other = steering_round.efforts.exclude(team__members=lead).select_related("spearhead").first()
     assert own is not None and other is not None
-    ProgressUpdate.objects.create(
+    # the other team's update awaits the manager's review; the lead leads their own effort,
+    # whose milestone is overdue (the dashboard and the effort list flag it)
+    update = ProgressUpdate.objects.create(
         effort=other,
         steering_round=steering_round,
-        author=manager,
+        author=lead,
         status=Effort.Status.ON_TRACK,
         progress=40,
         note="Voortgang volgens plan.",
+        state=ProgressUpdate.State.SUBMITTED,
     )
+    Effort.objects.filter(pk=own.pk).update(lead=lead)
+    milestone = Milestone.objects.create(
+        effort=own, title="Convenant getekend", due=today - timedelta(days=7), owner=lead
+    )
+    Milestone.objects.create(effort=own, title="Evaluatie", due=today + timedelta(days=60))
     # what the axes admin lists: a failed login and a successful one
     AccessAttempt.objects.create(
         username="lezer",
@@ -233,6 +247,8 @@ def site(plan_data, settings, tmp_path):
         "other": other,
         "goal": goal,
         "round": steering_round,
+        "update": update,
+        "milestone": milestone,
         "economie": Team.objects.get(name="Economie").pk,
         "reset": [
             urlsafe_base64_encode(force_bytes(lezer.pk)),
@@ -249,6 +265,10 @@ def args_for(name: str, site: dict, variant: str = "") -> list:
         "plan:effort-detail": [effort.pk],
         "plan:effort-edit": [effort.pk],
         "plan:update-create": [effort.pk],
+        "plan:update-review": [site["update"].pk],
+        "plan:round-accept": [site["round"].pk],
+        "plan:milestone-create": [effort.pk],
+        "plan:milestone-edit": [site["milestone"].pk],
         "plan:round-detail": [site["round"].pk],
         "plan:round-completeness": [site["round"].pk],
         "plan:round-close": [site["round"].pk],
@@ -399,6 +419,11 @@ def test_forms_with_errors(checker, site):
         page.locator("input[name=old_password]").fill("fout")
         form = "form:has(input[name=old_password])"
         checker.submit(page, form, lead, "password_change (errors)", shows=invalid)
+        goto(page, live_server, url_for("plan:milestone-create", site))
+        page.locator("input[name=due]").fill("")
+        form = "main form[method=post]"
+        name = "plan:milestone-create (errors)"
+        checker.submit(page, form, lead, name, status=400, shows=invalid)
 
     client = "opdrachtgever"
     with checker.as_role(client) as page:  # sending 2023 back to draft needs a reason
@@ -438,6 +463,16 @@ def test_forms_with_errors(checker, site):
         name = "plan:round-reminders → plan:round-completeness"
         checker.submit(page, form, manager, name, shows=".messages .alert")
 
+        goto(page, live_server, url_for("plan:update-review", site))
+        page.locator("main button[value=return]").click()  # without a reason
+        page.wait_for_load_state()
+        checker.check(page, manager, "plan:update-review (errors)", shows=invalid)
+
+        goto(page, live_server, url_for("plan:round-completeness", site))
+        page.locator("#accept-all").check()
+        form = f"main form[action='{reverse('plan:round-accept', args=[steering_round.pk])}']"
+        checker.submit(page, form, manager, "plan:round-accept (preview)")
+
         goto(page, live_server, reverse("plan:year-list"))
         form = f"main form[action='{reverse('plan:year-start')}']"
         name = "plan:year-start → plan:year-list (error)"  # 2023 is not adopted yet
@@ -449,6 +484,7 @@ def test_forms_with_errors(checker, site):
         checker.visit(page, path, manager, "reporting:dashboard (invalid filter)", shows=invalid)
     checker.done()
     assert "plan:round-create" in checker.checked
+    assert "plan:round-accept" in checker.checked
 
 
 # --- import ----------------------------------------------------------------------------------

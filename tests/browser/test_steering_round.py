@@ -13,11 +13,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from .conftest import LOGIN_PATH, axe_check, axe_violations, goto, login, path_of
+from .conftest import LOGIN_PATH, NARROW, axe_check, axe_violations, goto, login, path_of
 
 pytestmark = pytest.mark.browser
 
-SUCCESS_MESSAGE = "Uw update is ingediend. Dank u wel."
+SUCCESS_MESSAGE = "Uw update is ter beoordeling ingediend. Dank u wel."
 CONFLICT_TEXT = "Iemand anders heeft deze inspanning opgeslagen"
 
 # A readable description of an element, to say where focus went when tab_to fails.
@@ -193,15 +193,18 @@ def test_lead_submits_update_with_keyboard_only(page, live_server, steering_roun
     expect(row.locator(".missing")).to_have_count(0)
     expect(page.locator(f"#todo-heading ~ ul a[href='{update_path}']")).to_have_count(0)
 
-    # In the database: one update with the typed values, and the effort follows it.
+    # In the database: one update with the typed values, awaiting review; the effort
+    # follows it only once the programme manager accepts it.
     updates = ProgressUpdate.objects.filter(effort=effort)
     assert updates.count() == 1, f"{updates.count()} updates for 3.2"
     update = updates.get()
     assert (update.status, update.progress, update.note) == ("at_risk", 60, note)
     assert update.steering_round_id == steering_round["round"].pk
     assert update.author.username == "regiegroep"
+    assert update.state == ProgressUpdate.State.SUBMITTED
+    before = steering_round["3.2"]
     effort = Effort.objects.get(pk=effort.pk)
-    assert (effort.status, effort.progress, effort.note) == ("at_risk", 60, note)
+    assert (effort.status, effort.progress) == (before.status, before.progress)
 
     if wording:
         pytest.fail("Wrong Dutch wording:\n- " + "\n- ".join(wording), pytrace=False)
@@ -221,7 +224,7 @@ def test_update_form_errors_are_shown_next_to_fields_and_announced(
     form.locator("input[name=progress]").fill("150")
     form.locator("textarea[name=note]").fill("")
     with page.expect_navigation():
-        form.locator("button[type=submit]").click()
+        form.locator("button[name=submit]").click()
 
     assert page.title().startswith("Fout:"), (
         f"the title does not say there is an error: {page.title()!r}"
@@ -373,11 +376,11 @@ def test_round_detail_is_read_only_for_alderman(page, live_server, steering_roun
 def test_effort_detail_shows_timeline_and_history_after_update(page, live_server, steering_round):
     from django.contrib.auth.models import User
 
-    from plan.services import progress_update_submit
+    from plan.services import progress_update_review, progress_update_submit
 
     effort = steering_round["3.2"]
     note = "De Talent Week is gehouden; de campagne loopt."
-    progress_update_submit(
+    update = progress_update_submit(
         effort=effort,
         steering_round=steering_round["round"],
         author=User.objects.get(username="regiegroep"),
@@ -386,6 +389,8 @@ def test_effort_detail_shows_timeline_and_history_after_update(page, live_server
         note=note,
         risks="Minder budget dan gepland.",
     )
+    manager = User.objects.get(username="opgavemanager")
+    progress_update_review(update=update, by=manager, accept=True)
     login(page, live_server, "regiegroep")
     response = goto(page, live_server, f"/efforts/{effort.pk}/")
     assert response.status == 200
@@ -492,3 +497,104 @@ def test_closing_and_reopening_a_round_by_keyboard_only(page, live_server, steer
         page.keyboard.press("Enter")
     assert SteeringRound.objects.get(pk=pk).state == "open"
     expect(page.locator("main")).to_contain_text("Twee updates kwamen te laat")
+
+
+# --- 6. review and milestones, by keyboard at 320 px -----------------------------------------
+
+
+def assert_reflows(page, where: str) -> None:
+    wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert not wide, f"{where}: wider than the 320 px viewport"
+
+
+def test_review_and_bulk_accept_by_keyboard_at_320_px(page, live_server, steering_round):
+    """The programme manager returns one update with a reason and accepts the others in bulk
+    (select, preview, confirm) without a mouse, on a 320 px wide screen; axe on each page."""
+    from django.contrib.auth.models import User
+
+    from plan.models import Effort, ProgressUpdate
+    from plan.services import progress_update_submit
+
+    page.set_viewport_size(NARROW)
+    lead = User.objects.get(username="regiegroep")
+    pk = steering_round["round"].pk
+    updates = {}
+    for code in ("3.1", "3.2"):
+        updates[code] = progress_update_submit(
+            effort=steering_round[code],
+            steering_round=steering_round["round"],
+            author=lead,
+            status="delayed",
+            progress=20,
+            note=f"Toelichting {code}",
+        )
+    login(page, live_server, "opgavemanager")
+    goto(page, live_server, f"/rounds/{pk}/completeness/")
+    assert_reflows(page, "completeness")
+    axe_check(page, "opgavemanager @320px (completeness with updates awaiting review)")
+
+    # return 3.1 with a reason
+    tab_to(page, "3.1 beoordelen")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert path_of(page.url) == f"/updates/{updates['3.1'].pk}/review/"
+    assert_reflows(page, "review")
+    tab_to(page, "el => el.name === 'reason'")
+    page.keyboard.type("Noem de nieuwe planning.")
+    tab_to(page, "Terugsturen naar de trekker")
+    assert_focus_visible(page)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("main .messages")).to_contain_text("teruggestuurd")
+    assert ProgressUpdate.objects.get(pk=updates["3.1"].pk).state == "returned"
+
+    # accept the rest: tick "all", preview, confirm
+    tab_to(page, "el => el.id === 'accept-all'")
+    page.keyboard.press("Space")
+    tab_to(page, "Voorbeeld van het accepteren")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert_reflows(page, "preview")
+    axe_check(page, "opgavemanager @320px (bulk accept preview)")
+    expect(page.locator("main h1")).to_have_text("1 update accepteren?")
+    tab_to(page, "1 update accepteren")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("main .messages")).to_contain_text("1 update geaccepteerd.")
+    assert ProgressUpdate.objects.get(pk=updates["3.2"].pk).state == "accepted"
+    assert Effort.objects.get(pk=steering_round["3.2"].pk).status == "delayed"
+
+
+def test_lead_keeps_milestones_by_keyboard_at_320_px(page, live_server, steering_round):
+    from django.contrib.auth.models import User
+
+    from plan.models import Effort, Milestone
+
+    page.set_viewport_size(NARROW)
+    effort = steering_round["3.2"]
+    Effort.objects.filter(pk=effort.pk).update(lead=User.objects.get(username="regiegroep"))
+    login(page, live_server, "regiegroep")
+    goto(page, live_server, f"/efforts/{effort.pk}/")
+    tab_to(page, "Mijlpaal toevoegen")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert_reflows(page, "new milestone")
+    axe_check(page, "regiegroep @320px (new milestone)")
+    tab_to(page, "el => el.name === 'title'")
+    page.keyboard.type("Talent Week gehouden")
+    tab_to(page, "el => el.name === 'due'", max_tabs=3)
+    page.keyboard.type("01012020")  # a date input takes the digits in the locale's order
+    tab_to(page, "Mijlpaal opslaan")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    milestone = Milestone.objects.get(effort=effort)
+    assert milestone.title == "Talent Week gehouden"
+    expect(page.locator("#milestones-heading ~ ol")).to_contain_text("over tijd")
+    assert_reflows(page, "effort with its milestone")
+    axe_check(page, "regiegroep @320px (effort with an overdue milestone)")
+    tab_to(page, "“Talent Week gehouden” gereed melden")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    milestone.refresh_from_db()
+    assert milestone.done is not None
+    expect(page.locator("#milestones-heading ~ ol")).to_contain_text("gereed op")

@@ -37,12 +37,13 @@ class EffortDetailTestCase(BaseTestCase):
         # session, user, effort with spearhead/plan/team/lead, goals,
         # partners, target groups, permissions (2), team membership, open round, history
         # records, their goals/partners/target groups, updates (names only when shown),
-        # and the menu's plan years awaiting the user's decision (plan.context_processors)
-        with self.assertNumQueries(16):
+        # milestones with their owners, and the menu's plan years awaiting the user's
+        # decision (plan.context_processors)
+        with self.assertNumQueries(17):
             self.client.get(self.url)
         for status in ["at_risk", "delayed", "on_track"] * 4:
             self.effort.set_status(status, by=self.bob)
-        with self.assertNumQueries(16):
+        with self.assertNumQueries(17):
             r = self.client.get(self.url)
         self.assertEqual(len(r.context["history"]), 13)  # 12 changes and the creation
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from plan.models import PlanYear
 from plan.selectors import plan_snapshot
-from plan.services import progress_update_submit, steering_round_open
+from plan.services import progress_update_review, progress_update_submit, steering_round_open
 from tests.base import BaseTestCase
 
 
@@ -15,7 +15,7 @@ class PublicPlanTestCase(BaseTestCase):
         steering_round = steering_round_open(
             meeting_date=date(2023, 3, 15), deadline=date(2023, 3, 1), opened_by=self.bob
         )
-        progress_update_submit(
+        update = progress_update_submit(
             effort=self.effort,
             steering_round=steering_round,
             author=self.alice,
@@ -24,6 +24,7 @@ class PublicPlanTestCase(BaseTestCase):
             note="Intern: budget onzeker",
             risks="Intern risico",
         )
+        progress_update_review(update=update, by=self.bob, accept=True)
         self.effort.refresh_from_db()
         self.effort.lead = self.alice
         self.effort.save()

@@ -3,12 +3,18 @@
 from django.urls import reverse
 
 from plan.models import Effort
-from plan.services import progress_update_submit
+from plan.services import (
+    progress_update_review,
+    progress_update_submit,
+    progress_updates_accept,
+)
 from tests.base import RoundTestCase
 
 
-def submit(effort, steering_round, author, **extra):
-    return progress_update_submit(
+def submit(effort, steering_round, author, *, accepted_by=None, **extra):
+    """Submit an update; accepted by `accepted_by` when given (the meeting reads only
+    accepted updates)."""
+    update = progress_update_submit(
         effort=effort,
         steering_round=steering_round,
         author=author,
@@ -17,6 +23,9 @@ def submit(effort, steering_round, author, **extra):
         note=f"Toelichting {effort.code}",
         **extra,
     )
+    if accepted_by is not None:
+        progress_update_review(update=update, by=accepted_by, accept=True)
+    return update
 
 
 class RoundDetailTestCase(RoundTestCase):
@@ -28,6 +37,7 @@ class RoundDetailTestCase(RoundTestCase):
             self.effort,
             self.round,
             self.alice,
+            accepted_by=self.bob,
             next_steps="Subsidieaanvraag indienen in april",
             risks="Capaciteit bij de partner",
         )
@@ -42,8 +52,8 @@ class RoundDetailTestCase(RoundTestCase):
             self.assertContains(r, "60%")
 
     def test_updates_are_grouped_per_spearhead_in_plan_order(self):
-        submit(self.effort, self.round, self.alice)
-        submit(self.other_effort, self.round, self.charlie)
+        submit(self.effort, self.round, self.alice, accepted_by=self.bob)
+        submit(self.other_effort, self.round, self.charlie, accepted_by=self.bob)
         self.client.force_login(self.wethouder)
         html = self.client.get(self.url).content.decode()
         first = html.index("Speerpunt 1: Integratie &amp; Ontmoeting")
@@ -56,7 +66,7 @@ class RoundDetailTestCase(RoundTestCase):
         self.add_efforts(60)
         self.round.efforts.set(Effort.objects.all())
         for effort in Effort.objects.all():
-            submit(effort, self.round, self.bob)
+            submit(effort, self.round, self.charlie, accepted_by=self.bob)
         self.client.force_login(self.wethouder)
         r = self.client.get(self.url)
         self.assertEqual(len(r.context["page"].object_list), 50)
@@ -78,11 +88,17 @@ class RoundDetailTestCase(RoundTestCase):
             self.client.get(self.url)
         self.add_efforts(120)
         self.round.efforts.set(Effort.objects.all())
-        for effort in Effort.objects.all():
+        for effort in Effort.objects.exclude(pk=self.effort.pk):
             submit(effort, self.round, self.charlie)
         with self.assertNumQueries(9):
             r = self.client.get(self.url)
-        self.assertEqual(r.context["page"].paginator.count, 122)
+        self.assertEqual(r.context["page"].paginator.count, 122)  # awaiting review, marked
+        self.assertContains(r, "Wacht op beoordeling")
+        progress_updates_accept(
+            steering_round=self.round,
+            update_ids=self.round.updates.values_list("pk", flat=True),
+            by=self.bob,
+        )
         self.client.force_login(self.wethouder)
         with self.assertNumQueries(9):
             self.client.get(self.url, {"page": 3})

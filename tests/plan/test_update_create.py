@@ -2,7 +2,7 @@ from django.core import mail
 from django.urls import reverse
 
 from plan.models import Effort, ProgressUpdate
-from plan.services import steering_round_close
+from plan.services import progress_update_review, steering_round_close
 from tests.base import RoundTestCase
 
 UPDATE = {"status": "at_risk", "progress": 55, "note": "Gesprekken met partners lopen"}
@@ -12,29 +12,43 @@ class UpdateCreateTestCase(RoundTestCase):
     def setUp(self):
         self.url = reverse("plan:update-create", args=[self.effort.pk])
 
-    def test_a_lead_submits_and_the_effort_follows(self):
+    def test_a_lead_submits_and_the_effort_waits_for_acceptance(self):
         self.client.force_login(self.alice)
         r = self.client.post(self.url, {**UPDATE, "risks": "Budget"})
         self.assertRedirects(r, reverse("plan:my-efforts"))
         update = ProgressUpdate.objects.get()
         self.assertEqual(
-            (update.effort, update.steering_round, update.author),
-            (self.effort, self.round, self.alice),
+            (update.effort, update.steering_round, update.author, update.state),
+            (self.effort, self.round, self.alice, ProgressUpdate.State.SUBMITTED),
         )
         self.assertEqual(update.risks, "Budget")
         self.effort.refresh_from_db()
         self.assertEqual(
             (self.effort.status, self.effort.progress, self.effort.note),
-            (Effort.Status.AT_RISK, 55, "Gesprekken met partners lopen"),
+            (Effort.Status.ON_TRACK, 40, ""),
         )
 
-    def test_resubmitting_replaces_the_update(self):
+    def test_a_draft_is_kept_and_submitting_it_replaces_it(self):
+        self.client.force_login(self.alice)
+        r = self.client.post(self.url, {**UPDATE, "draft": "1"})
+        self.assertRedirects(r, self.url)
+        self.assertEqual(ProgressUpdate.objects.get().state, ProgressUpdate.State.CONCEPT)
+        r = self.client.get(self.url)
+        self.assertContains(r, "Concept")
+        self.assertContains(r, 'value="55"')
+        self.client.post(self.url, {**UPDATE, "progress": 60})
+        update = ProgressUpdate.objects.get()
+        self.assertEqual((update.progress, update.state), (60, ProgressUpdate.State.SUBMITTED))
+
+    def test_a_submitted_update_can_no_longer_be_changed_by_the_lead(self):
         self.client.force_login(self.alice)
         self.client.post(self.url, UPDATE)
         r = self.client.get(self.url)
-        self.assertContains(r, "opnieuw indienen vervangt die")
-        self.client.post(self.url, {**UPDATE, "progress": 60})
-        self.assertEqual(ProgressUpdate.objects.get().progress, 60)
+        self.assertIsNone(r.context["form"])
+        self.assertContains(r, "Wacht op beoordeling")
+        r = self.client.post(self.url, {**UPDATE, "progress": 90}, follow=True)
+        self.assertContains(r, "Deze update is ingediend; u kunt hem niet meer wijzigen.")
+        self.assertEqual(ProgressUpdate.objects.get().progress, 55)
 
     def test_the_form_starts_from_the_current_status(self):
         self.client.force_login(self.alice)
@@ -59,9 +73,8 @@ class UpdateCreateTestCase(RoundTestCase):
         self.assertContains(r, f'href="{self.url}"')
         r = self.client.post(self.url, UPDATE)
         self.assertRedirects(r, reverse("plan:my-efforts"))
-        self.assertEqual(ProgressUpdate.objects.get().author, self.charlie)
-        self.effort.refresh_from_db()
-        self.assertEqual(self.effort.status, Effort.Status.AT_RISK)
+        update = ProgressUpdate.objects.get()
+        self.assertEqual((update.author, update.state), (self.charlie, update.State.SUBMITTED))
 
     def test_the_reminder_goes_to_the_lead_who_may_update(self):
         Effort.objects.filter(pk=self.effort.pk).update(lead=self.charlie)
@@ -93,9 +106,10 @@ class UpdateCreateTestCase(RoundTestCase):
         self.client.post(self.url, UPDATE)
         self.assertFalse(ProgressUpdate.objects.exists())
 
-    def test_the_effort_page_shows_the_update_in_its_timeline(self):
+    def test_the_effort_page_shows_the_accepted_update_in_its_timeline(self):
         self.client.force_login(self.alice)
         self.client.post(self.url, UPDATE)
+        progress_update_review(update=ProgressUpdate.objects.get(), by=self.bob, accept=True)
         r = self.client.get(self.effort.get_absolute_url())
         self.assertContains(r, "Overleg regiegroep van 15-03-2023")
         self.assertContains(r, "Gesprekken met partners lopen")

@@ -184,15 +184,15 @@ class ReportViewsTestCase(BaseTestCase):
         )
         chapter = reverse("reporting:annual-report-chapter", args=[2022, 3])
         # The front part: session, user, plan, the plan year (and its steps when it exists),
-        # spearheads, efforts per spearhead and status, the first priority efforts and their
-        # number, monitor values with their indicators, the year's foreword and outlook, the
-        # previous adopted year's counts, and the menu's plan years awaiting the user's
-        # decision (plan.context_processors). A chapter: session, user, plan, the plan year,
-        # its efforts, their goals, updates, history, goals, spearhead (with its
+        # spearheads, efforts per spearhead and status, the first priority efforts and their number,
+        # monitor values with their indicators, the year's foreword and outlook, the milestones done
+        # in the year or overdue, the previous adopted year's counts, and the menu's plan years
+        # awaiting the user's decision (plan.context_processors). A chapter: session, user, plan,
+        # the plan year, its efforts, their goals, updates, history, goals, spearhead (with its
         # introduction), monitor values, the year's texts, the contents and the menu's years.
         for efforts in (0, 20):
             self.add_efforts(efforts)
-            with self.subTest(efforts=efforts), self.assertNumQueries(12):
+            with self.subTest(efforts=efforts), self.assertNumQueries(13):
                 self.assertEqual(self.client.get(url).status_code, 200)
             with self.subTest(efforts=efforts), self.assertNumQueries(14):
                 self.assertEqual(self.client.get(chapter).status_code, 200)

@@ -133,6 +133,7 @@ class DashboardTestCase(BaseTestCase):
                 status=status,
                 progress=50,
                 note="-",
+                state="accepted",
             )
         ProgressUpdate.objects.create(
             effort=self.other_effort,
@@ -141,6 +142,7 @@ class DashboardTestCase(BaseTestCase):
             status="delayed",
             progress=10,
             note="-",
+            state="accepted",
         )
         r = self.get()
         trend = r.context["trend"]
@@ -207,6 +209,7 @@ class DashboardScaleTestCase(TestCase):
                 status=status,
                 progress=10,
                 note="Stand",
+                state="accepted",
             )
         real = self.cold_queries()
         call_command("generate_scale_data", factor=10, force=True, verbosity=0)

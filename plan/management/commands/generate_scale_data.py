@@ -143,6 +143,9 @@ class Command(BaseCommand):
             )
             steering_round.efforts.set(efforts)
             reported = [e for e in efforts if not last or rng.random() < 0.6]
+            # the closed rounds' updates were accepted; the open round's half still await
+            # review
+            accepted, submitted = ProgressUpdate.State.ACCEPTED, ProgressUpdate.State.SUBMITTED
             ProgressUpdate.objects.bulk_create(
                 ProgressUpdate(
                     effort=effort,
@@ -151,6 +154,7 @@ class Command(BaseCommand):
                     status=rng.choice(statuses),
                     progress=rng.randrange(0, 101, 5),
                     note=f"Stand van zaken in ronde {index + 1}.",
+                    state=submitted if last and rng.random() < 0.5 else accepted,
                 )
                 for effort in reported
             )

@@ -31,7 +31,7 @@ def split_snapshots(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plan', '0013_progress_update_counts_index'),
+        ('plan', '0015_milestone'),
     ]
 
     operations = [
