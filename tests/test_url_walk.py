@@ -122,8 +122,8 @@ class UrlWalkBase(BaseTestCase):
         )
         PlanYear.objects.create(plan=cls.plan, year=2022)
         PlanYear.objects.create(plan=cls.plan, year=2023)
-        indicator = Indicator.objects.create(name="Aandeel internationals")
-        IndicatorValue.objects.create(indicator=indicator, year=2021, value=12, unit="%")
+        indicator = Indicator.objects.create(name="Aandeel internationals", unit="%")
+        IndicatorValue.objects.create(indicator=indicator, year=2021, value=12)
         now = timezone.now()
         sign_in = {"ip_address": "192.0.2.1", "user_agent": "test", "attempt_time": now}
         AccessLog.objects.create(username="alice", **sign_in)

@@ -661,10 +661,8 @@ class MonitorTestCase(ImportTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.share = Indicator.objects.create(name="Aandeel internationals")
-        IndicatorValue.objects.create(
-            indicator=cls.share, year=2020, value=Decimal("11.6"), unit="%"
-        )
+        cls.share = Indicator.objects.create(name="Aandeel internationals", unit="%")
+        IndicatorValue.objects.create(indicator=cls.share, year=2020, value=Decimal("11.6"))
 
     def test_values_are_upserted_by_indicator_and_year_with_decimal_commas(self):
         monitor = [
