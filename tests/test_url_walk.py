@@ -49,6 +49,11 @@ MANAGER_ONLY = {
     "plan:round-completeness",
     "plan:import-upload",
     "plan:import-preview",
+    "plan:monitor",
+    "plan:indicator-create",
+    "plan:indicator-edit",
+    "plan:indicator-value-create",
+    "plan:indicator-value-edit",
 }
 # The admin shows these to whoever may view them and lets nobody add, change or delete them.
 READ_ONLY_IN_ADMIN = {AccessLog, AccessFailureLog, AccessAttempt}
@@ -122,8 +127,13 @@ class UrlWalkBase(BaseTestCase):
         )
         PlanYear.objects.create(plan=cls.plan, year=2022)
         PlanYear.objects.create(plan=cls.plan, year=2023)
-        indicator = Indicator.objects.create(name="Aandeel internationals", unit="%")
-        IndicatorValue.objects.create(indicator=indicator, year=2021, value=12)
+        cls.indicator = Indicator.objects.create(
+            name="Aandeel internationals", unit="%", direction=Indicator.Direction.UP
+        )
+        cls.indicator.goals.add(cls.city_goal)
+        cls.indicator_value = IndicatorValue.objects.create(
+            indicator=cls.indicator, year=2021, value=12, target=11, comparison=10
+        )
         now = timezone.now()
         sign_in = {"ip_address": "192.0.2.1", "user_agent": "test", "attempt_time": now}
         AccessLog.objects.create(username="alice", **sign_in)
@@ -146,6 +156,9 @@ class UrlWalkBase(BaseTestCase):
             "plan:round-close": [self.round.pk],
             "plan:round-reopen": [self.round.pk],
             "plan:round-minutes": [self.round.pk],
+            "plan:indicator-edit": [self.indicator.pk],
+            "plan:indicator-value-create": [self.indicator.pk],
+            "plan:indicator-value-edit": [self.indicator_value.pk],
             "plan:year-detail": [2022],
             "plan:year-transition": [2022],
             "plan:year-narrative": [2022],
