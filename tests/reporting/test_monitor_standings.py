@@ -1,7 +1,9 @@
 """The Monitor's latest values against their targets, as the dashboard, the annual report's
 key figures, the goal page and the charts show them."""
 
+import os
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.cache import cache
 from django.urls import reverse
@@ -9,7 +11,7 @@ from django.utils import timezone, translation
 
 from plan.models import Indicator, IndicatorValue, PlanYear
 from reporting import charts, selectors
-from reporting.report import report_context, report_plan
+from reporting.report import annual_report_pdf, report_context, report_plan
 from tests.base import BaseTestCase
 
 D = Decimal
@@ -177,6 +179,18 @@ class MonitorStandingsTestCase(BaseTestCase):
         self.assertContains(r, "Aandeel")
         self.assertContains(r, "11,2% (2021)")
         self.assertContains(r, "Het plan stelt voor deze cijfers geen streefwaarden.")
+
+    def test_the_pdf_writes_the_marks_and_stays_tagged(self):
+        from tests.reporting.test_annual_report import pdf_info, pdf_text
+
+        pdf = annual_report_pdf(year=2022)
+        if os.environ.get("KEEP_PDF"):
+            Path(os.environ["KEEP_PDF"]).write_bytes(pdf)
+        text = " ".join(pdf_text(pdf).split())
+        self.assertIn("Aandeel internationals 12,1% (2022) 12% 11,6% (2020) +0,5%", text)
+        self.assertIn("Stand op koers niet op koers", text)  # the column of marks
+        self.assertIn("streefwaarde", text)  # the charts' tables and legends
+        self.assertRegex(pdf_info(pdf, "-meta"), r"pdfuaid:part[^0-9]*1")
 
 
 class YearlyValuesChartTestCase(BaseTestCase):
