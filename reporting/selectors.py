@@ -519,7 +519,10 @@ def dashboard(*, plan: Plan, today, team=None, target_group=None) -> dict:
         "trend": trend,
         "changes": changes,
         "monitor": monitor_charts_from(monitor),
-        "monitor_standings": monitor_standings(monitor),
+        # those with a target or a year before to compare with; the others are in the charts
+        "monitor_standings": [
+            row for row in monitor_standings(monitor) if row["has_target"] or row["measured"] > 1
+        ],
     }
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from .. import selectors
 from ..forms import IndicatorForm, IndicatorValueForm
 from ..models import Indicator, IndicatorValue
+from ..monitor import format_figure
 from ..widgets import bootstrap_classes
 from .years import _plan
 
@@ -51,7 +52,18 @@ def indicator_edit(request, pk):
         messages.success(request, _("The indicator has been saved."))
         return redirect("plan:indicator-edit", indicator.pk)
     (row,) = selectors.indicator_standings([indicator])
-    values = indicator.values.order_by("-year")
+    values = [
+        {
+            "pk": value.pk,
+            "year": value.year,
+            "source": value.source,
+            **{
+                name: format_figure(getattr(value, name), indicator.unit)
+                for name in ("value", "target", "comparison")
+            },
+        }
+        for value in indicator.values.order_by("-year")
+    ]
     context = {
         "form": form,
         "fields": _fields(form),

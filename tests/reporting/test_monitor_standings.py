@@ -75,6 +75,11 @@ class MonitorStandingsTestCase(BaseTestCase):
     def test_the_dashboard_shows_the_marks_in_words(self):
         self.client.force_login(self.wethouder)
         r = self.client.get(reverse("reporting:dashboard"))
+        # measured once and without a target: in the charts only
+        table = r.content.decode().split("monitor-standings")[1].split("</table>")[0]
+        self.assertNotIn("Inwoners", table)
+        IndicatorValue.objects.create(indicator=self.residents, year=2021, value=14000)
+        r = self.client.get(reverse("reporting:dashboard"))
         self.assertContains(r, "Laatste cijfers tegenover hun streefwaarden")
         self.assertContains(r, MARK.format("on_track", "op koers"), html=True)
         self.assertContains(r, MARK.format("off_track", "niet op koers"), html=True)
