@@ -329,11 +329,11 @@ class IndicatorForm(forms.ModelForm):
         }
 
     def __init__(self, *args, plan, **kwargs):
+        """`plan`: the plan whose goals are offered (None: none yet)."""
         super().__init__(*args, **kwargs)
-        self.fields["goals"].queryset = (
-            Goal.objects.filter(spearhead__plan=plan)
-            .select_related("spearhead")
-            .order_by("spearhead__number", "number")
+        goals = Goal.objects.filter(spearhead__plan=plan) if plan else Goal.objects.none()
+        self.fields["goals"].queryset = goals.select_related("spearhead").order_by(
+            "spearhead__number", "number"
         )
 
 

@@ -14,7 +14,6 @@ from ..forms import IndicatorForm, IndicatorValueForm
 from ..models import Indicator, IndicatorValue
 from ..monitor import format_figure
 from ..widgets import bootstrap_classes
-from .years import _plan
 
 
 def _check(request) -> None:
@@ -31,7 +30,7 @@ def monitor(request):
 
 def indicator_create(request):
     _check(request)
-    form = IndicatorForm(request.POST or None, plan=_plan())
+    form = IndicatorForm(request.POST or None, plan=selectors.plan_current())
     bootstrap_classes(form)
     if form.is_valid():
         indicator = form.save()
@@ -45,7 +44,7 @@ def indicator_edit(request, pk):
     """The indicator's own fields, and its values per year (each edited on its own page)."""
     _check(request)
     indicator = get_object_or_404(Indicator, pk=pk)
-    form = IndicatorForm(request.POST or None, instance=indicator, plan=_plan())
+    form = IndicatorForm(request.POST or None, instance=indicator, plan=selectors.plan_current())
     bootstrap_classes(form)
     if form.is_valid():
         form.save()

@@ -233,3 +233,13 @@ class MonitorPagesTestCase(BaseTestCase):
         self.assertContains(self.client.get(reverse("plan:overview")), self.url("monitor"))
         self.client.force_login(self.wethouder)
         self.assertNotContains(self.client.get(reverse("plan:overview")), self.url("monitor"))
+
+    def test_without_a_plan_an_indicator_is_made_without_goals(self):
+        from plan.models import Effort, Plan
+
+        Effort.objects.all().delete()
+        Plan.objects.all().delete()
+        self.client.force_login(self.bob)
+        r = self.client.post(self.url("indicator-create"), {"name": "Nieuw", "direction": "up"})
+        self.assertEqual(r.status_code, 302)
+        self.assertFalse(Indicator.objects.get(name="Nieuw").goals.exists())
