@@ -33,6 +33,11 @@ urlpatterns = [
         "monitor/<int:pk>/values/new/", views.indicator_value_create, name="indicator-value-create"
     ),
     path("monitor/values/<int:pk>/", views.indicator_value_edit, name="indicator-value-edit"),
+    path(
+        "monitor/values/<int:pk>/delete/",
+        views.indicator_value_delete,
+        name="indicator-value-delete",
+    ),
     path("years/", views.year_list, name="year-list"),
     path("years/start/", views.year_start, name="year-start"),
     path("years/<int:year>/", views.year_detail, name="year-detail"),

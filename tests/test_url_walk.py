@@ -159,6 +159,7 @@ class UrlWalkBase(BaseTestCase):
             "plan:indicator-edit": [self.indicator.pk],
             "plan:indicator-value-create": [self.indicator.pk],
             "plan:indicator-value-edit": [self.indicator_value.pk],
+            "plan:indicator-value-delete": [self.indicator_value.pk],
             "plan:year-detail": [2022],
             "plan:year-transition": [2022],
             "plan:year-narrative": [2022],

@@ -4,6 +4,7 @@ from .monitor import (
     indicator_create,
     indicator_edit,
     indicator_value_create,
+    indicator_value_delete,
     indicator_value_edit,
     monitor,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "indicator_create",
     "indicator_edit",
     "indicator_value_create",
+    "indicator_value_delete",
     "indicator_value_edit",
     "monitor",
     "import_confirm",

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from .. import selectors
 from ..forms import IndicatorForm, IndicatorValueForm
@@ -88,6 +89,16 @@ def indicator_value_edit(request, pk):
     _check(request)
     value = get_object_or_404(IndicatorValue.objects.select_related("indicator"), pk=pk)
     return _value_form(request, value)
+
+
+@require_POST
+def indicator_value_delete(request, pk):
+    """A value entered by mistake is deleted (its history keeps it)."""
+    _check(request)
+    value = get_object_or_404(IndicatorValue, pk=pk)
+    value.delete()
+    messages.success(request, _("The value for %(year)s has been deleted.") % {"year": value.year})
+    return redirect(reverse("plan:indicator-edit", args=[value.indicator_id]) + "#values")
 
 
 def _value_form(request, value: IndicatorValue):

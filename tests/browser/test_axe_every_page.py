@@ -93,6 +93,7 @@ NOT_HTML: dict[str, str] = {
     "plan:round-reminders": "POST only; redirects to the completeness page (checked there)",
     "plan:round-minutes": "downloads the minutes file (PDF, Word or OpenDocument)",
     "plan:year-start": "POST only; redirects to the list or the new year (checked there)",
+    "plan:indicator-value-delete": "POST only; redirects to the indicator (checked there)",
     "reporting:evaluation-pdf": "PDF download",
     "reporting:annual-report-pdf": "PDF download",
     "reporting:export-xlsx": "xlsx download",

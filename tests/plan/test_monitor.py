@@ -200,6 +200,19 @@ class MonitorPagesTestCase(BaseTestCase):
         )
         self.assertEqual(r.status_code, 302)
 
+    def test_a_value_is_deleted_by_the_programme_manager_only_by_post(self):
+        url = self.url("indicator-value-delete", self.value_2021.pk)
+        self.client.force_login(self.wethouder)
+        self.assertEqual(self.client.post(url).status_code, 403)
+        self.client.force_login(self.bob)
+        self.assertEqual(self.client.get(url).status_code, 405)
+        r = self.client.post(url, follow=True)
+        self.assertRedirects(r, self.url("indicator-edit", self.share.pk) + "#values")
+        self.assertContains(r, "De waarde voor 2021 is verwijderd.")
+        self.assertFalse(self.share.values.exists())
+        self.assertEqual(self.value_2021.history.latest().history_type, "-")
+        self.assertEqual(self.value_2021.history.latest().history_user, self.bob)
+
     def test_the_list_runs_the_same_queries_for_ten_times_the_indicators(self):
         self.client.force_login(self.bob)
         # session, user, the user's permissions (user, group), the indicators, their values,
