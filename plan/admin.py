@@ -366,18 +366,21 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
 class IndicatorValueInline(admin.TabularInline):
     model = IndicatorValue
     extra = 0
+    fields = ["year", "value", "target", "comparison", "source"]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["name"]
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "unit", "direction"]
+    list_filter = ["direction"]
     search_fields = ["name", "description"]
+    autocomplete_fields = ["goals"]
     inlines = [IndicatorValueInline]
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(admin.ModelAdmin):
-    list_display = ["indicator", "year", "value", "unit", "source"]
+class IndicatorValueAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "year", "value", "target", "comparison", "source"]
     list_filter = ["year", "indicator"]
     search_fields = ["indicator__name", "source"]
     list_select_related = ["indicator"]

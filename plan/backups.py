@@ -118,9 +118,33 @@ def _load(data: Path) -> None:
     # The backup holds the history itself; loading must not add records of its own.
     settings.SIMPLE_HISTORY_ENABLED = False
     try:
-        call_command("loaddata", str(data), verbosity=0)
+        with tempfile.TemporaryDirectory() as directory:
+            call_command("loaddata", str(_upgraded(data, Path(directory))), verbosity=0)
     finally:
         del settings.SIMPLE_HISTORY_ENABLED
+
+
+def _upgraded(data: Path, directory: Path) -> Path:
+    """A backup written before the unit moved from each monitor value to its indicator
+    (migration 0016) gives each indicator the unit of its latest value; others load as
+    they are."""
+    with data.open(encoding="utf-8") as stream:
+        records = json.load(stream)
+    units: dict = {}
+    for record in records:
+        if record["model"] == "plan.indicatorvalue" and "unit" in record["fields"]:
+            fields = record["fields"]
+            year, unit = fields["year"], fields.pop("unit")
+            if fields["indicator"] not in units or units[fields["indicator"]][0] <= year:
+                units[fields["indicator"]] = (year, unit)
+    if not units:
+        return data
+    for record in records:
+        if record["model"] == "plan.indicator" and record.get("pk") in units:
+            record["fields"].setdefault("unit", units[record["pk"]][1])
+    upgraded = directory / "data.json"
+    upgraded.write_text(json.dumps(records), encoding="utf-8")
+    return upgraded
 
 
 def backup_restore(*, path: Path) -> int:

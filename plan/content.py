@@ -8,6 +8,7 @@ Works on models and on the plain dicts of an adopted plan's snapshot alike.
 
 from django.utils import translation
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 CONTENT_LANGUAGE = "nl"
 ENGLISH = "en"
@@ -37,3 +38,8 @@ def marked_dutch(text):
     if translation.get_language() == CONTENT_LANGUAGE or text in (None, ""):
         return format_html("{}", text if text is not None else "")
     return format_html('<span lang="{}">{}</span>', CONTENT_LANGUAGE, text)
+
+
+def content_lang():
+    """' lang="nl"' for an element holding Dutch content on a page in another language."""
+    return mark_safe(' lang="nl"') if translation.get_language() != CONTENT_LANGUAGE else ""

@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib.auth.models import User
@@ -14,9 +15,22 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .content import localized_text, marked_dutch
-from .models import TEXT_MAX_LENGTH, Effort, Goal, Milestone, ProgressUpdate, SteeringRound
+from .models import (
+    MONITOR_FIRST_YEAR,
+    TEXT_MAX_LENGTH,
+    Effort,
+    Goal,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    ProgressUpdate,
+    SteeringRound,
+)
 from .spreadsheet.files import check_workbook, read_upload
-from .widgets import DutchOptionsSelect
+from .spreadsheet.values import decimal_text
+from .widgets import DutchOptionsSelect, OneTemplateSelect
+
+MONITOR_YEARS_AHEAD = 10  # a figure's year may be up to this many years from now
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -329,3 +343,98 @@ class MilestoneForm(forms.ModelForm):
             "first_name", "last_name", "username"
         )
         self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
+
+class DecimalCommaField(forms.DecimalField):
+    """A figure typed with a decimal comma or point, as the spreadsheet import reads it:
+    "11,6", "11.6" and "14.500,5" are all understood, whatever the page's language."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        super().__init__(localize=True, **kwargs)
+        self.widget.attrs["inputmode"] = "decimal"
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            number = Decimal(decimal_text(str(value).strip()))
+        except InvalidOperation:
+            raise forms.ValidationError(
+                _("Write a number, such as 11,6 or 14500."), code="invalid"
+            ) from None
+        return number
+
+
+class IndicatorForm(forms.ModelForm):
+    """An indicator of the Monitor: its name, unit, desired direction and the goals it informs."""
+
+    goals = GoalChoiceField(
+        label=_("Goals it informs"),
+        queryset=Goal.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        required=False,
+    )
+
+    class Meta:
+        model = Indicator
+        fields = ["name", "description", "unit", "direction", "comparison_label", "goals"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "direction": OneTemplateSelect,
+        }
+
+    def __init__(self, *args, plan, **kwargs):
+        """`plan`: the plan whose goals are offered (None: none yet)."""
+        super().__init__(*args, **kwargs)
+        goals = Goal.objects.filter(spearhead__plan=plan) if plan else Goal.objects.none()
+        self.fields["goals"].queryset = goals.select_related("spearhead").order_by(
+            "spearhead__number", "number"
+        )
+
+
+class IndicatorValueForm(forms.ModelForm):
+    """One year's figure of an indicator, with the year's target and a comparison figure."""
+
+    year = forms.IntegerField(label=_("Year"))
+    value = DecimalCommaField(label=_("Value"), max_digits=14, decimal_places=2)
+    target = DecimalCommaField(
+        label=_("Target"),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        help_text=_("The value aimed at for this year; leave empty when there is none."),
+    )
+    comparison = DecimalCommaField(
+        label=_("Comparison figure"), max_digits=14, decimal_places=2, required=False
+    )
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["year", "value", "target", "comparison", "source"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        compared_with = self.instance.indicator.comparison_label
+        if compared_with:
+            self.fields["comparison"].help_text = _("The figure of %(what)s that year.") % {
+                "what": compared_with
+            }
+        self.fields["year"].widget.attrs["inputmode"] = "numeric"
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        last = timezone.localdate().year + MONITOR_YEARS_AHEAD
+        if not MONITOR_FIRST_YEAR <= year <= last:
+            raise forms.ValidationError(
+                _("Write a year from %(first)s to %(last)s.")
+                % {"first": MONITOR_FIRST_YEAR, "last": last}
+            )
+        taken = IndicatorValue.objects.filter(indicator=self.instance.indicator, year=year)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                _("This indicator already has a value for %(year)s; change that one instead.")
+                % {"year": year}
+            )
+        return year

@@ -591,11 +591,41 @@ class Milestone(models.Model):
         return self.done is None and self.due < today
 
 
+MONITOR_FIRST_YEAR, MONITOR_LAST_YEAR = 1900, 2200  # the years a monitor figure may have
+
+
 class Indicator(models.Model):
-    """A figure of the Monitor Internationalisering, kept with a value per year."""
+    """A figure of the Monitor Internationalisering, kept with a value per year. The unit is
+    the indicator's: every year is measured in the same unit, so years can be compared."""
+
+    class Direction(models.TextChoices):
+        UP = "up", _("Higher is better")
+        DOWN = "down", _("Lower is better")
+        NONE = "none", _("No desired direction")
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
+    unit = models.CharField(
+        _("unit"), max_length=50, blank=True, help_text=_("For example %, residents or euros.")
+    )
+    direction = models.CharField(
+        _("desired direction"),
+        max_length=4,
+        choices=Direction,
+        default=Direction.NONE,
+        help_text=_("Which way the figure should go; a target is met in this direction."),
+    )
+    comparison_label = models.CharField(
+        _("compared with"),
+        max_length=100,
+        blank=True,
+        help_text=_("What the comparison figure is, for example the G4 average or Utrecht."),
+    )
+    goals = models.ManyToManyField(
+        Goal, related_name="indicators", blank=True, verbose_name=_("goals it informs")
+    )
+
+    history = HistoricalRecords(m2m_fields=[goals])
 
     class Meta:
         verbose_name = _("indicator")
@@ -607,13 +637,22 @@ class Indicator(models.Model):
 
 
 class IndicatorValue(models.Model):
+    """An indicator's figure for one year, with the year's target and a comparison figure."""
+
     indicator = models.ForeignKey(
         Indicator, models.CASCADE, related_name="values", verbose_name=_("indicator")
     )
     year = models.PositiveSmallIntegerField(_("year"))
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
-    unit = models.CharField(_("unit"), max_length=50, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
+    target = models.DecimalField(
+        _("target"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    comparison = models.DecimalField(
+        _("comparison figure"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("indicator value")
@@ -623,10 +662,14 @@ class IndicatorValue(models.Model):
             models.UniqueConstraint(
                 fields=["indicator", "year"], name="indicator_value_unique_year"
             ),
+            models.CheckConstraint(
+                condition=Q(year__gte=MONITOR_FIRST_YEAR) & Q(year__lte=MONITOR_LAST_YEAR),
+                name="indicator_value_year_range",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.indicator} {self.year}: {self.value} {self.unit}".rstrip()
+        return f"{self.indicator} {self.year}: {self.value}"
 
 
 class PlanYear(models.Model):

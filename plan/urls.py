@@ -31,6 +31,18 @@ urlpatterns = [
     path("rounds/<int:pk>/close/", views.round_close, name="round-close"),
     path("rounds/<int:pk>/reopen/", views.round_reopen, name="round-reopen"),
     path("rounds/<int:pk>/minutes/", views.round_minutes, name="round-minutes"),
+    path("monitor/", views.monitor, name="monitor"),
+    path("monitor/new/", views.indicator_create, name="indicator-create"),
+    path("monitor/<int:pk>/", views.indicator_edit, name="indicator-edit"),
+    path(
+        "monitor/<int:pk>/values/new/", views.indicator_value_create, name="indicator-value-create"
+    ),
+    path("monitor/values/<int:pk>/", views.indicator_value_edit, name="indicator-value-edit"),
+    path(
+        "monitor/values/<int:pk>/delete/",
+        views.indicator_value_delete,
+        name="indicator-value-delete",
+    ),
     path("years/", views.year_list, name="year-list"),
     path("years/start/", views.year_start, name="year-start"),
     path("years/<int:year>/", views.year_detail, name="year-detail"),

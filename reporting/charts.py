@@ -33,6 +33,7 @@ STATUS_COLOURS = {
 }
 DARK_TEXT = {Effort.Status.NOT_STARTED, Effort.Status.AT_RISK}
 LINE_COLOUR = "#a4121c"
+TARGET_COLOUR = "#1f2328"  # a dark dashed line across the bar, named in a legend
 
 WIDTH = 420  # user units = CSS pixels at natural size; 9 pt text when printed 11 cm wide
 FONT_SIZE = 12  # category labels, ticks, legend
@@ -225,6 +226,19 @@ def _yearly_values_body(c: dict) -> str:
                 f'<text x="{bar["centre"]}" y="{c["year_y"]}" text-anchor="middle">'
                 f"{escape(bar['year'])}</text>\n"
             )
+        if bar["target"]:
+            t = bar["target"]
+            parts.append(
+                f'<line x1="{t["x1"]}" y1="{t["y"]}" x2="{t["x2"]}" y2="{t["y"]}" '
+                f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="5 3"/>\n'
+            )
+    if c["target_label"]:  # the legend: the dashed line is named in words
+        y = c["legend_y"]
+        parts.append(
+            f'<line x1="{c["left"]}" y1="{_r(y - 4)}" x2="{_r(c["left"] + 22)}" y2="{_r(y - 4)}" '
+            f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="5 3"/>\n'
+            f'<text x="{_r(c["left"] + 28)}" y="{y}">{escape(c["target_label"])}</text>\n'
+        )
     parts.append(
         f'<line x1="{c["left"]}" y1="{c["bottom"]}" x2="{c["right"]}" y2="{c["bottom"]}" '
         f'stroke="#6c737a"/>\n'
@@ -393,15 +407,30 @@ def _describe(kind: str, parts: list[tuple[str, str]]) -> str:
 
 
 def yearly_values(
-    *, title: str, unit: str, points: list[tuple[int, float]], value_label: str, source: str = ""
+    *,
+    title: str,
+    unit: str,
+    points: list[tuple[int, float]],
+    value_label: str,
+    source: str = "",
+    targets: list | None = None,
+    comparisons: list | None = None,
+    comparison_label: str = "",
 ) -> Chart:
-    """Bars per year for one indicator of the Monitor Internationalisering."""
+    """Bars per year for one indicator of the Monitor Internationalisering. A year's target
+    (`targets`, None where there is none) is drawn as a dashed line across its bar, named in
+    a legend; the table under the chart gets a column for the targets and one for the
+    comparison figures when there are any."""
     years = [str(year) for year, _value in points]
     values = [float(value) for _year, value in points]
+    targets = [None if t is None else float(t) for t in targets or [None] * len(points)]
+    comparisons = [None if c is None else float(c) for c in comparisons or [None] * len(points)]
     shown = [format_number(value, unit) for value in values]
-    ticks = nice_ticks(max(values, default=0))
+    has_targets = any(t is not None for t in targets)
+    ticks = nice_ticks(max([*values, *(t for t in targets if t is not None)], default=0))
     left = max(text_width(text) for _value, text in ticks) + 12
-    top = (LINE_HEIGHT + 6 if unit else 0) + VALUE_SIZE + 8  # the unit, then value labels
+    legend = LINE_HEIGHT + 6 if has_targets else 0
+    top = (LINE_HEIGHT + 6 if unit else 0) + legend + VALUE_SIZE + 8  # unit, legend, values
     plot_height = 170
     bottom = top + plot_height
     plot_width = WIDTH - left - 6
@@ -420,6 +449,7 @@ def yearly_values(
     for index, (year, value, text) in enumerate(zip(years, values, shown, strict=True)):
         height = max(value, 0) * scale
         centre = left + slot * (index + 0.5)
+        target = targets[index]
         bars.append(
             {
                 "x": _r(centre - slot * 0.3),
@@ -428,8 +458,15 @@ def yearly_values(
                 "height": _r(height),
                 "centre": _r(centre),
                 "value": text if show_values else "",
-                "value_y": _r(bottom - height - 4),
+                "value_y": _r(min(bottom - height, bottom - max(target or 0, 0) * scale) - 4),
                 "year": year if index % every == 0 else "",
+                "target": None
+                if target is None
+                else {
+                    "x1": _r(centre - slot * 0.42),
+                    "x2": _r(centre + slot * 0.42),
+                    "y": _r(bottom - max(target, 0) * scale),
+                },
             }
         )
     axis = [
@@ -437,7 +474,20 @@ def yearly_values(
         for value, text in ticks
     ]
     table = [[year, text] for year, text in zip(years, shown, strict=True)]
-    description = _describe(gettext("Vertical bars per year."), [tuple(row) for row in table])
+    columns = ["", value_label]
+    target_label = gettext("target")
+    if has_targets:
+        columns.append(target_label)
+        for row, target in zip(table, targets, strict=True):
+            row.append("–" if target is None else format_number(target, unit))
+    if any(c is not None for c in comparisons):
+        columns.append(comparison_label or gettext("comparison"))
+        for row, comparison in zip(table, comparisons, strict=True):
+            row.append("–" if comparison is None else format_number(comparison, unit))
+    parts = [(row[0], " / ".join(row[1:])) for row in table]
+    description = _describe(gettext("Vertical bars per year."), parts)
+    if len(columns) > 2:
+        description += " (" + " / ".join(columns[1:]) + ")"
     svg = _svg(
         "yearly_values.svg",
         title=title,
@@ -447,6 +497,8 @@ def yearly_values(
         axis=axis,
         unit=unit,
         unit_y=LINE_HEIGHT,
+        legend_y=(LINE_HEIGHT + 6 if unit else 0) + LINE_HEIGHT,
+        target_label=target_label if has_targets else "",
         left=_r(left),
         right=_r(left + plot_width),
         bottom=_r(bottom),
@@ -454,7 +506,7 @@ def yearly_values(
         value_size=value_size,
         colour=LINE_COLOUR,
     )
-    return Chart(title=title, svg=svg, columns=["", value_label], rows=table, source=source)
+    return Chart(title=title, svg=svg, columns=columns, rows=table, source=source)
 
 
 def category_values(

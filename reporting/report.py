@@ -9,7 +9,6 @@ import functools
 import hashlib
 import json
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -268,7 +267,8 @@ def _front(
             key: [_milestone(row) for row in (data.get("milestones") or {}).get(key, [])]
             for key in ("done", "overdue")
         },
-        "key_figures": _key_figures(data["monitor"]),
+        "key_figures": (key_figures := _key_figures(data["monitor"])),
+        "key_targets": any(row["has_target"] for row in key_figures),
         # efforts, goals and notes are written in Dutch: mark them when the report is not
         "content_lang": mark_safe(' lang="nl"') if translation.get_language() != "nl" else "",
         "approval": [
@@ -294,31 +294,18 @@ KEY_FIGURES = 3
 
 
 def _key_figures(values: list[dict]) -> list[dict]:
-    """The Monitor figures for the summary: the KEY_FIGURES indicators measured in the most
-    years up to the report's year, each with its latest value and the one before it."""
-    by_indicator: dict[str, list[dict]] = {}
-    for value in values:  # by indicator, then year
-        by_indicator.setdefault(value["indicator"], []).append(value)
-    measured = [points for points in by_indicator.values() if len(points) >= 2]
-    measured.sort(key=lambda points: (-len(points), points[0]["indicator"]))
-    rows = []
-    for points in measured[:KEY_FIGURES]:
-        latest, before = points[-1], points[-2]
-        unit = latest["unit"]
-        change = Decimal(latest["value"]) - Decimal(before["value"])
-        sign = "+" if change > 0 else ("−" if change < 0 else "")
-        rows.append(
-            {
-                "indicator": latest["indicator"],
-                "unit": unit,
-                "year": latest["year"],
-                "value": charts.format_number(float(latest["value"]), unit),
-                "previous_year": before["year"],
-                "previous": charts.format_number(float(before["value"]), unit),
-                "change": sign + charts.format_number(abs(float(change)), unit),
-            }
-        )
-    return rows
+    """The Monitor figures for the summary: at most KEY_FIGURES indicators, those with a
+    target for their latest year first, then those measured in the most years (at least two)
+    up to the report's year; each with its latest value against that year's target, the
+    value measured before it and the mark (selectors.monitor_standings). Reports frozen
+    before targets existed show their figures without targets."""
+    rows = [
+        row
+        for row in selectors.monitor_standings(values)
+        if row["has_target"] or row["measured"] >= 2
+    ]
+    rows.sort(key=lambda row: (not row["has_target"], -row["measured"], row["indicator"]))
+    return rows[:KEY_FIGURES]
 
 
 def _effort(row: dict) -> dict:

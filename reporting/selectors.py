@@ -16,6 +16,7 @@ from plan.content import localized_text
 from plan.models import (
     Effort,
     Goal,
+    Indicator,
     IndicatorValue,
     Milestone,
     Plan,
@@ -24,6 +25,7 @@ from plan.models import (
     SteeringRound,
     YearNarrative,
 )
+from plan.monitor import format_figure, standing
 from plan.selectors import effort_link_names
 
 from . import charts
@@ -281,7 +283,10 @@ def _status_changes(*, plan: Plan, year: int, chapter: dict) -> dict[int, str]:
 
 
 def monitor_values(*, up_to: int | None = None) -> list[dict]:
-    """The Monitor's values (up to a year) as plain data, by indicator and year. One query."""
+    """The Monitor's values (up to a year) as plain data, by indicator and year, each with its
+    indicator's unit and desired direction, the year's target and the comparison figure (None
+    when not given). Adoption freezes this; reports frozen before targets existed lack
+    "target", "comparison", "direction" and "compared_with". One query."""
     values = IndicatorValue.objects.select_related("indicator").order_by("indicator__name", "year")
     if up_to is not None:
         values = values.filter(year__lte=up_to)
@@ -290,11 +295,55 @@ def monitor_values(*, up_to: int | None = None) -> list[dict]:
             "indicator": value.indicator.name,
             "year": value.year,
             "value": str(value.value),
-            "unit": value.unit,
+            "unit": value.indicator.unit,
             "source": value.source,
+            "target": None if value.target is None else str(value.target),
+            "comparison": None if value.comparison is None else str(value.comparison),
+            "direction": value.indicator.direction,
+            "compared_with": value.indicator.comparison_label,
         }
         for value in values
     ]
+
+
+def monitor_standings(values: list[dict]) -> list[dict]:
+    """Per indicator (in the order of `values`) its latest value against that year's target
+    and the value measured before it, formatted in the active language, with the text mark
+    (plan.monitor.monitor_mark). From plain data, so frozen reports are shown alike."""
+    by_indicator: dict[str, list[dict]] = defaultdict(list)
+    for value in values:
+        by_indicator[value["indicator"]].append(value)
+    rows = []
+    for name, points in by_indicator.items():
+        unit = points[-1]["unit"]
+        direction = points[-1].get("direction") or Indicator.Direction.NONE
+        now = standing(points, direction=direction)
+
+        def shown(number, unit=unit):
+            return format_figure(number, unit)
+
+        change = now.change
+        sign = "" if not change else ("+" if change > 0 else "−")
+        rows.append(
+            {
+                "indicator": name,
+                "unit": unit,
+                "direction": direction,
+                "measured": len(points),
+                "year": now.year,
+                "value": shown(now.value),
+                "target": shown(now.target),
+                "has_target": now.target is not None,
+                "comparison": shown(now.comparison),
+                "compared_with": points[-1].get("compared_with") or "",
+                "previous_year": now.previous_year,
+                "previous": shown(now.previous),
+                "change": "" if change is None else sign + shown(abs(change)),
+                "mark": now.mark,
+                "mark_label": now.mark_label,
+            }
+        )
+    return rows
 
 
 def monitor_charts(*, up_to: int | None = None) -> list[charts.Chart]:
@@ -316,7 +365,7 @@ def monitor_charts_from(values: list[dict]) -> list[charts.Chart]:
                 (name, Decimal(point["value"]), point["source"])
             )
             continue
-        unit = points[0]["unit"]
+        unit = points[-1]["unit"]
         result.append(
             charts.yearly_values(
                 title=name,
@@ -324,6 +373,9 @@ def monitor_charts_from(values: list[dict]) -> list[charts.Chart]:
                 points=[(p["year"], Decimal(p["value"])) for p in points],
                 value_label=unit or gettext("value"),
                 source=_sources(p["source"] for p in points),
+                targets=[_number(p.get("target")) for p in points],
+                comparisons=[_number(p.get("comparison")) for p in points],
+                comparison_label=points[-1].get("compared_with") or "",
             )
         )
     for (year, unit), items in sorted(single.items()):
@@ -338,6 +390,10 @@ def monitor_charts_from(values: list[dict]) -> list[charts.Chart]:
             )
         )
     return result
+
+
+def _number(text: str | None) -> Decimal | None:
+    return None if text in (None, "") else Decimal(text)
 
 
 def _sources(sources) -> str:
@@ -502,6 +558,7 @@ def dashboard(*, plan: Plan, today, team=None, target_group=None) -> dict:
     well_served = sorted(
         (goal for goal in goals if goal.running >= MANY_EFFORTS), key=lambda goal: -goal.running
     )
+    monitor = monitor_values()
     return {
         "effort_count": sum(row["total"] for row in per_spearhead),
         "per_spearhead": per_spearhead,
@@ -524,7 +581,11 @@ def dashboard(*, plan: Plan, today, team=None, target_group=None) -> dict:
         "attention_count": attention_count,
         "trend": trend,
         "changes": changes,
-        "monitor": monitor_charts(),
+        "monitor": monitor_charts_from(monitor),
+        # those with a target or a year before to compare with; the others are in the charts
+        "monitor_standings": [
+            row for row in monitor_standings(monitor) if row["has_target"] or row["measured"] > 1
+        ],
     }
 
 

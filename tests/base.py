@@ -121,3 +121,22 @@ class RoundTestCase(BaseTestCase):
         cls.round = steering_round_open(
             meeting_date=date(2023, 3, 15), deadline=date(2023, 3, 1), opened_by=cls.bob
         )
+
+
+def monitor_with_targets(*, goal):
+    """The real plan's share of non-Dutch residents made a figure with a desired direction,
+    a goal it informs, a target and a comparison figure in 2021 (below the target: off
+    track). Returns (indicator, that value)."""
+    from plan.models import Indicator
+
+    indicator = Indicator.objects.get(
+        name="Aandeel inwoners met een niet-Nederlandse nationaliteit"
+    )
+    indicator.direction = Indicator.Direction.UP
+    indicator.comparison_label = "G4-gemiddelde"
+    indicator.save()
+    indicator.goals.add(goal)
+    value = indicator.values.get(year=2021)
+    value.target, value.comparison = 12, 13.4
+    value.save()
+    return indicator, value

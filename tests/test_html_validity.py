@@ -20,6 +20,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.base import monitor_with_targets
 from tests.test_oidc import OIDC, WITHOUT_PASSWORDS
 from tests.workbooks import REQUIRED, effort_row, xlsx
 
@@ -98,14 +99,18 @@ def site(db, settings, tmp_path):
     milestone = Milestone.objects.create(
         effort=effort, title="Convenant getekend", due=today - timedelta(days=3)
     )
+    goal = effort.goals.order_by("number").first()
+    indicator, value = monitor_with_targets(goal=goal)
     return {
         "submitted": submitted,
         "milestone": milestone,
         "users": users,
         "effort": effort,
         "missing": missing,
-        "goal": effort.goals.order_by("number").first(),
+        "goal": goal,
         "round": steering_round,
+        "indicator": indicator,
+        "indicator_value": value,
     }
 
 
@@ -116,6 +121,8 @@ def pages(site) -> list[tuple[str, str | None, str, dict | None]]:
     accept = reverse("plan:round-accept", args=[steering_round.pk])
     milestone_new = reverse("plan:milestone-create", args=[effort.pk])
     milestone_edit = reverse("plan:milestone-edit", args=[site["milestone"].pk])
+    indicator = site["indicator"].pk
+    new_value = reverse("plan:indicator-value-create", args=[indicator])
     return [
         ("login", None, reverse("login"), None),
         ("login-error", None, reverse("login"), {"username": "lezer", "password": "fout"}),
@@ -188,6 +195,18 @@ def pages(site) -> list[tuple[str, str | None, str, dict | None]]:
         ("plan-year-adopted", "opgavemanager", reverse("plan:year-detail", args=[2022]), None),
         ("plan-year-compare", "lezer", reverse("plan:year-compare", args=[2022, 2023]), None),
         ("import-upload", "opgavemanager", reverse("plan:import-upload"), None),
+        ("monitor", "opgavemanager", reverse("plan:monitor"), None),
+        ("indicator-new", "opgavemanager", reverse("plan:indicator-create"), None),
+        ("indicator-new-errors", "opgavemanager", reverse("plan:indicator-create"), {}),
+        ("indicator", "opgavemanager", reverse("plan:indicator-edit", args=[indicator]), None),
+        ("indicator-value-new", "opgavemanager", new_value, None),
+        ("indicator-value-errors", "opgavemanager", new_value, {"year": "1800", "value": "veel"}),
+        (
+            "indicator-value",
+            "opgavemanager",
+            reverse("plan:indicator-value-edit", args=[site["indicator_value"].pk]),
+            None,
+        ),
         ("dashboard", "wethouder", reverse("reporting:dashboard"), None),
         # 2023 awaits the client's step: the notice and the menu's badge
         ("dashboard-awaiting", "opdrachtgever", reverse("reporting:dashboard"), None),

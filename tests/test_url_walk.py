@@ -83,6 +83,11 @@ MANAGER_ONLY = {
     "plan:milestone-edit",
     "plan:import-upload",
     "plan:import-preview",
+    "plan:monitor",
+    "plan:indicator-create",
+    "plan:indicator-edit",
+    "plan:indicator-value-create",
+    "plan:indicator-value-edit",
 }
 # The admin shows these to whoever may view them and lets nobody add, change or delete them.
 READ_ONLY_IN_ADMIN = {AccessLog, AccessFailureLog, AccessAttempt}
@@ -181,8 +186,13 @@ class UrlWalkBase(BaseTestCase):
         )
         PlanYear.objects.create(plan=cls.plan, year=2022)
         PlanYear.objects.create(plan=cls.plan, year=2023)
-        indicator = Indicator.objects.create(name="Aandeel internationals")
-        IndicatorValue.objects.create(indicator=indicator, year=2021, value=12, unit="%")
+        cls.indicator = Indicator.objects.create(
+            name="Aandeel internationals", unit="%", direction=Indicator.Direction.UP
+        )
+        cls.indicator.goals.add(cls.city_goal)
+        cls.indicator_value = IndicatorValue.objects.create(
+            indicator=cls.indicator, year=2021, value=12, target=11, comparison=10
+        )
         now = timezone.now()
         cls.token = api_token_create(user=cls.alice, name="walk")[0]
         # an adopted year for the API's public endpoints (2022 and 2023 are drafts)
@@ -222,6 +232,10 @@ class UrlWalkBase(BaseTestCase):
             "plan:round-close": [self.round.pk],
             "plan:round-reopen": [self.round.pk],
             "plan:round-minutes": [self.round.pk],
+            "plan:indicator-edit": [self.indicator.pk],
+            "plan:indicator-value-create": [self.indicator.pk],
+            "plan:indicator-value-edit": [self.indicator_value.pk],
+            "plan:indicator-value-delete": [self.indicator_value.pk],
             "plan:year-detail": [2022],
             "plan:year-transition": [2022],
             "plan:year-narrative": [2022],

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 
-from plan.models import Effort, IndicatorValue, Partner, Team
+from plan.models import Effort, Indicator, IndicatorValue, Partner, Team
 from plan.spreadsheet.columns import EFFORT_HEADINGS, MONITOR_HEADINGS
 
 REQUIRED = ("Nr", "Speerpunt", "Inspanning", "Team", "Status")
@@ -97,6 +97,11 @@ def snapshot() -> dict:
         "partners": sorted(Effort.partners.through.objects.values_list("effort_id", "partner_id")),
         "teams": list(Team.objects.order_by("pk").values_list("name", flat=True)),
         "partner_names": list(Partner.objects.order_by("pk").values_list("name", flat=True)),
-        "monitor": list(IndicatorValue.objects.order_by("pk").values_list("value", "unit")),
+        "monitor": list(
+            IndicatorValue.objects.order_by("pk").values_list(
+                "value", "source", "target", "comparison"
+            )
+        ),
+        "units": list(Indicator.objects.order_by("pk").values_list("name", "unit")),
         "history": Effort.history.count(),
     }

@@ -65,6 +65,8 @@ YEAR = "Jaar"
 VALUE = "Waarde"
 UNIT = "Eenheid"
 SOURCE = "Bron"
+TARGET = "Streefwaarde"
+COMPARISON = "Vergelijking"
 
 MONITOR_COLUMNS = (
     Column(INDICATOR, required=True, width=55, wrap=True),
@@ -72,6 +74,8 @@ MONITOR_COLUMNS = (
     Column(VALUE, required=True, width=12),
     Column(UNIT, width=12),
     Column(SOURCE, width=50, wrap=True),
+    Column(TARGET, width=13),
+    Column(COMPARISON, width=13),
 )
 
 EFFORT_HEADINGS = tuple(column.heading for column in EFFORT_COLUMNS)

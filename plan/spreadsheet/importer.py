@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -99,7 +99,7 @@ TEXT_LIMITS = {
     col.TEAM: Team._meta.get_field("name").max_length,
     col.PARTNERS: Partner._meta.get_field("name").max_length,
     col.INDICATOR: Indicator._meta.get_field("name").max_length,
-    col.UNIT: IndicatorValue._meta.get_field("unit").max_length,
+    col.UNIT: Indicator._meta.get_field("unit").max_length,
     col.SOURCE: IndicatorValue._meta.get_field("source").max_length,
 }
 
@@ -200,6 +200,9 @@ class _MonitorWrite:
     values: dict  # field -> new value
 
 
+MONITOR_FIELDS = ("value", "source", "target", "comparison")
+
+
 class _Import:
     def __init__(self, *, sheets: _Sheets, plan: Plan):
         self.sheets = sheets
@@ -211,6 +214,9 @@ class _Import:
         self.new_indicators: dict[str, str] = {}
         self.effort_writes: list[_EffortWrite] = []
         self.monitor_writes: list[_MonitorWrite] = []
+        # the unit is the indicator's: ref -> (unit, first row naming it), and the new units
+        self.monitor_units: dict[str, tuple[str, int]] = {}
+        self.unit_writes: dict[str, str] = {}
         self._fingerprint: list = []
 
         seen: dict[tuple[int, int], int] = {}
@@ -482,19 +488,26 @@ class _Import:
     # -- the Monitor sheet --
 
     def _monitor_row(self, row: int, cells: dict, seen: dict) -> None:
+        """One value of an indicator. The unit (Eenheid) is the indicator's: the first row of
+        an indicator sets it, and another row of it naming another unit is an error."""
         sheet = self.sheets.monitor
         errors = len(self.preview.errors)
 
         def read(heading, parse, empty=None):
             return self._read(sheet, row, cells, heading, parse, empty=empty)
 
+        def number(cell):
+            return parse_decimal(cell.value, cell.number_format)
+
         name = read(col.INDICATOR, lambda c: one_line(c.value))
         year = read(col.YEAR, lambda c: parse_year(c.value))
         values = {
-            "value": read(col.VALUE, lambda c: parse_decimal(c.value, c.number_format)),
-            "unit": read(col.UNIT, lambda c: one_line(c.value), ""),
+            "value": read(col.VALUE, number),
             "source": read(col.SOURCE, lambda c: one_line(c.value), ""),
+            "target": read(col.TARGET, number),
+            "comparison": read(col.COMPARISON, number),
         }
+        unit = read(col.UNIT, lambda c: one_line(c.value), "")
         if name is INVALID or year is INVALID:
             return
         ref = self.plan.indicators.resolve(name, self.new_indicators)
@@ -505,6 +518,7 @@ class _Import:
             ) % {"name": name, "year": year, "first": seen[(ref, year)], "row": row}
             self._error(sheet.name, row, col.INDICATOR, message)
         seen.setdefault((ref, year), row)
+        unit_change = self._monitor_unit(row, ref, name, unit)
         if len(self.preview.errors) > errors:
             return
         values = {name: value for name, value in values.items() if value is not ABSENT}
@@ -513,9 +527,11 @@ class _Import:
             existing = self.plan.indicator_values.get((int(ref[1:]), year))
         old = {}
         if existing is not None:
-            old = {"value": existing.value, "unit": existing.unit, "source": existing.source}
+            old = {name: getattr(existing, name) for name in MONITOR_FIELDS}
         changes = [n for n in values if existing is None or old[n] != values[n]]
-        action = CREATE if existing is None else (UPDATE if changes else UNCHANGED)
+        action = CREATE
+        if existing is not None:
+            action = UPDATE if changes or unit_change else UNCHANGED
         shown = self.plan.indicators.show(ref, self.new_indicators)
         result = RowResult(row=row, key=f"{shown}, {year}", title=shown, action=action)
         if action == UPDATE:
@@ -529,12 +545,36 @@ class _Import:
                 for n in changes
                 if values[n] not in (None, "")
             ]
+        if unit_change:
+            result.changes.append(Change(col.UNIT, *map(_show_plain, unit_change)))
         self.preview.monitor.append(result)
-        self._fingerprint.append([row, ref, year, action, {n: str(values[n]) for n in changes}])
+        self._fingerprint.append(
+            [row, ref, year, action, {n: str(values[n]) for n in changes}, unit_change]
+        )
         if action != UNCHANGED:
             self.monitor_writes.append(
                 _MonitorWrite(ref, year, existing, {n: values[n] for n in changes})
             )
+
+    def _monitor_unit(self, row: int, ref: str, name: str, unit) -> tuple[str, str] | None:
+        """(old, new) when this row, the indicator's first, changes its unit; else None."""
+        if unit in (ABSENT, INVALID):
+            return None
+        first = self.monitor_units.get(ref)
+        if first is not None:
+            if first[0] != unit:
+                message = _(
+                    "The indicator “%(name)s” has the unit “%(unit)s” in row %(first)s; an "
+                    "indicator has one unit in every year."
+                ) % {"name": name, "unit": first[0] or "–", "first": first[1]}
+                self._error(self.sheets.monitor.name, row, col.UNIT, message)
+            return None
+        self.monitor_units[ref] = (unit, row)
+        old = self.plan.indicators.by_id[int(ref[1:])].unit if ref.startswith("#") else ""
+        if unit == old:
+            return None
+        self.unit_writes[ref] = unit
+        return old, unit
 
     # -- writing --
 
@@ -542,7 +582,7 @@ class _Import:
         """Write what the preview shows. Call inside a transaction: it locks the rows it
         changes and raises ImportOutdated when one is no longer as it was compared."""
         self._lock_efforts()
-        if self.monitor_writes:
+        if self.monitor_writes or self.unit_writes:
             self._lock_monitor()
         teams = _created(Team, self.plan.teams, self.new_teams)
         partners = _created(Partner, self.plan.partners, self.new_partners)
@@ -568,8 +608,8 @@ class _Import:
             else:
                 changed.append((effort, [name.removesuffix("_id") for name in values], m2m))
         efforts_write(created=created, changed=changed, user=user)
-        if self.monitor_writes:
-            self._write_monitor()
+        if self.monitor_writes or self.unit_writes:
+            self._write_monitor(user=user)
 
     def _lock_efforts(self) -> None:
         """Lock the efforts to be changed (in pk order, so two imports never deadlock) and
@@ -588,27 +628,45 @@ class _Import:
             raise ImportOutdated
 
     def _lock_monitor(self) -> None:
-        """The same for the monitor values to be changed (they have no version: their
-        values are compared)."""
+        """The same for the monitor values and indicators' units to be changed (they have no
+        version: their values are compared)."""
         compared = {
-            w.value.pk: (w.value.value, w.value.unit, w.value.source)
+            w.value.pk: tuple(getattr(w.value, name) for name in MONITOR_FIELDS)
             for w in self.monitor_writes
             if w.value is not None
         }
-        if not compared:
-            return
-        current = {
-            pk: (value, unit, source)
-            for pk, value, unit, source in IndicatorValue.objects.select_for_update()
-            .filter(pk__in=compared)
-            .order_by("pk")
-            .values_list("pk", "value", "unit", "source")
+        if compared:
+            current = {
+                pk: tuple(rest)
+                for pk, *rest in IndicatorValue.objects.select_for_update()
+                .filter(pk__in=compared)
+                .order_by("pk")
+                .values_list("pk", *MONITOR_FIELDS)
+            }
+            if current != compared:
+                raise ImportOutdated
+        units = {
+            int(ref[1:]): self.plan.indicators.by_id[int(ref[1:])].unit
+            for ref in self.unit_writes
+            if ref.startswith("#")
         }
-        if current != compared:
-            raise ImportOutdated
+        if units:
+            current = dict(
+                Indicator.objects.select_for_update()
+                .filter(pk__in=units)
+                .order_by("pk")
+                .values_list("pk", "unit")
+            )
+            if current != units:
+                raise ImportOutdated
 
-    def _write_monitor(self) -> None:
+    def _write_monitor(self, *, user) -> None:
         indicators = _created(Indicator, self.plan.indicators, self.new_indicators)
+        for ref, unit in self.unit_writes.items():
+            indicator = indicators[ref]
+            indicator.unit = unit
+            indicator._history_user = user  # read by django-simple-history
+            indicator.save(update_fields=["unit"])
         new_values = []
         for write in self.monitor_writes:
             if write.value is None:
@@ -619,8 +677,15 @@ class _Import:
                 continue
             for name, value in write.values.items():
                 setattr(write.value, name, value)
+            write.value._history_user = user
             write.value.save(update_fields=list(write.values))
-        IndicatorValue.objects.bulk_create(new_values)
+        if connection.features.can_return_rows_from_bulk_insert:
+            IndicatorValue.objects.bulk_create(new_values)
+            IndicatorValue.history.bulk_history_create(new_values, default_user=user)
+        else:  # one by one, each recorded by django-simple-history
+            for value in new_values:
+                value._history_user = user
+                value.save()
 
 
 _REQUIRED = {
@@ -628,7 +693,12 @@ _REQUIRED = {
     col.MONITOR_SHEET: {c.heading for c in col.MONITOR_COLUMNS if c.required},
 }
 _HEADINGS = {name: heading for heading, name in EFFORT_FIELDS.items()}
-_MONITOR_HEADINGS = {"value": col.VALUE, "unit": col.UNIT, "source": col.SOURCE}
+_MONITOR_HEADINGS = {
+    "value": col.VALUE,
+    "source": col.SOURCE,
+    "target": col.TARGET,
+    "comparison": col.COMPARISON,
+}
 _ORDER = {
     col.EFFORT_SHEET: {c.heading: i for i, c in enumerate(col.EFFORT_COLUMNS)},
     col.MONITOR_SHEET: {c.heading: i for i, c in enumerate(col.MONITOR_COLUMNS)},

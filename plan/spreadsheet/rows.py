@@ -71,8 +71,10 @@ def monitor_rows() -> list[list]:
             _cell(value.indicator.name),
             value.year,
             decimal_number(value.value),
-            _cell(value.unit),
+            _cell(value.indicator.unit),
             _cell(value.source),
+            None if value.target is None else decimal_number(value.target),
+            None if value.comparison is None else decimal_number(value.comparison),
         ]
         for value in values
     ]

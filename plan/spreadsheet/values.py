@@ -221,7 +221,7 @@ def parse_decimal(value, number_format: str | None = None) -> Decimal:
             if is_percent_format(number_format):
                 number = Decimal(number_text(float(number * 100)))
         else:
-            number = Decimal(_decimal_text(shown))
+            number = Decimal(decimal_text(shown))
     except InvalidOperation:
         raise CellError(_("Write a number, not “%(value)s”.") % {"value": shown}) from None
     if not number.is_finite() or abs(number) >= Decimal("1e12"):
@@ -231,8 +231,9 @@ def parse_decimal(value, number_format: str | None = None) -> Decimal:
     return number
 
 
-def _decimal_text(shown: str) -> str:
-    """ "1.234,5" -> "1234.5"; "11,6" -> "11.6"; "11.6" stays. The last separator is decimal."""
+def decimal_text(shown: str) -> str:
+    """A number as typed, as Decimal reads it: "1.234,5" -> "1234.5"; "11,6" -> "11.6";
+    "11.6" stays. The last separator is decimal."""
     raw = "".join(shown.split()).rstrip("%")
     if "," in raw and "." in raw:
         thousands = "." if raw.rfind(",") > raw.rfind(".") else ","

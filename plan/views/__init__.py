@@ -1,6 +1,14 @@
 from .editing import effort_edit, update_create
 from .imports import import_confirm, import_preview, import_upload
 from .milestones import milestone_create, milestone_done, milestone_edit
+from .monitor import (
+    indicator_create,
+    indicator_edit,
+    indicator_value_create,
+    indicator_value_delete,
+    indicator_value_edit,
+    monitor,
+)
 from .pages import effort_detail, effort_list, goal_detail, healthz, plan_overview, spearhead_detail
 from .public import accessibility_statement, public_plan
 from .review import round_accept, update_review
@@ -32,6 +40,12 @@ __all__ = [
     "effort_list",
     "goal_detail",
     "healthz",
+    "indicator_create",
+    "indicator_edit",
+    "indicator_value_create",
+    "indicator_value_delete",
+    "indicator_value_edit",
+    "monitor",
     "import_confirm",
     "import_preview",
     "import_upload",

@@ -53,7 +53,11 @@ def spearhead_detail(request, pk):
 def goal_detail(request, pk):
     goal = get_object_or_404(Goal.objects.select_related("spearhead__plan"), pk=pk)
     efforts = goal.efforts.order_by("spearhead__number", "number")
-    context = {"goal": goal, "page": _effort_page(request, efforts)}
+    context = {
+        "goal": goal,
+        "page": _effort_page(request, efforts),
+        "indicators": selectors.indicator_standings(goal.indicators.order_by("name")),
+    }
     return render(request, "plan/goal_detail.html", context)
 
 

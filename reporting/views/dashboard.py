@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from plan.content import content_lang
 from plan.models import TargetGroup, Team
 from plan.selectors import plan_current
 from plan.widgets import DutchOptionsSelect, bootstrap_classes
@@ -41,7 +42,7 @@ def _dashboard_context(request, today) -> dict:
     bootstrap_classes(form)
     chosen = form.cleaned_data if form.is_valid() else {}
     plan = plan_current()
-    context = {"form": form, "plan": plan}
+    context = {"form": form, "plan": plan, "content_lang": content_lang()}
     if plan is not None:
         narrowed = {key: value for key, value in chosen.items() if value is not None}
         context.update(selectors.dashboard(plan=plan, today=today, **narrowed))

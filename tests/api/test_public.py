@@ -73,8 +73,8 @@ class PlantedDataTestCase(ApiTestCase):
             next_steps=NEXT_STEPS,
         )
         progress_update_review(update=update, by=cls.bob, accept=True)  # now it counts
-        indicator = Indicator.objects.create(name="Aandeel internationals")
-        IndicatorValue.objects.create(indicator=indicator, year=2021, value=11.6, unit="%")
+        indicator = Indicator.objects.create(name="Aandeel internationals", unit="%")
+        IndicatorValue.objects.create(indicator=indicator, year=2021, value=11.6)
         cls.adopt(2022, real_pdf=True)
 
     def test_the_markers_are_in_the_portal_so_the_search_below_can_find_them(self):

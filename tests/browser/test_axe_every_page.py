@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.base import monitor_with_targets
 from tests.workbooks import REQUIRED, effort_row, xlsx
 
 from .conftest import DESKTOP, axe_violations, goto, login, path_of, submit_login
@@ -70,6 +71,11 @@ HTML_PATTERNS: dict[str, tuple[str, ...]] = {
     "plan:year-compare": EVERYONE,
     "plan:import-upload": MANAGER,
     "plan:import-preview": MANAGER,
+    "plan:monitor": MANAGER,
+    "plan:indicator-create": MANAGER,
+    "plan:indicator-edit": MANAGER,
+    "plan:indicator-value-create": MANAGER,
+    "plan:indicator-value-edit": MANAGER,
     "reporting:dashboard": EVERYONE,
     "reporting:evaluation": EVERYONE,
     "reporting:annual-report": EVERYONE,
@@ -97,6 +103,7 @@ NOT_HTML: dict[str, str] = {
     "plan:round-minutes": "downloads the minutes file (PDF, Word or OpenDocument)",
     "plan:year-start": "POST only; redirects to the list or the new year (checked there)",
     "plan:milestone-done": "POST only; redirects to the effort's page (checked there)",
+    "plan:indicator-value-delete": "POST only; redirects to the indicator (checked there)",
     "reporting:evaluation-pdf": "PDF download",
     "reporting:annual-report-pdf": "PDF download",
     "reporting:export-xlsx": "xlsx download",
@@ -242,7 +249,10 @@ def site(plan_data, settings, tmp_path):
     User.objects.create_superuser(SUPERUSER, f"{SUPERUSER}@example.org", f"demo-{SUPERUSER}")
     lezer = User.objects.get(username="lezer")
     goal = own.goals.order_by("number").first() or other.goals.order_by("number").first()
+    indicator, value = monitor_with_targets(goal=goal)
     return {
+        "indicator": indicator.pk,
+        "indicator_value": value.pk,
         "effort": own,
         "other": other,
         "goal": goal,
@@ -273,6 +283,9 @@ def args_for(name: str, site: dict, variant: str = "") -> list:
         "plan:round-completeness": [site["round"].pk],
         "plan:round-close": [site["round"].pk],
         "plan:round-reopen": [site["round"].pk],
+        "plan:indicator-edit": [site["indicator"]],
+        "plan:indicator-value-create": [site["indicator"]],
+        "plan:indicator-value-edit": [site["indicator_value"]],
         "plan:year-transition": [2022],
         "plan:year-narrative": [2023],  # 2022 is adopted: its texts are frozen
         "plan:year-detail": [2022 if variant == "adopted" else 2023],
@@ -439,6 +452,15 @@ def test_forms_with_errors(checker, site):
         page.locator("input[name=progress]").fill("-5")
         form = "main form[method=post]"
         checker.submit(page, form, manager, "plan:effort-edit (errors)", shows=invalid)
+
+        goto(page, live_server, url_for("plan:indicator-value-create", site))
+        page.locator("input[name=year]").fill("1800")
+        page.locator("input[name=value]").fill("veel")
+        form = "main form[method=post]"
+        name = "plan:indicator-value-create (errors)"
+        checker.submit(page, form, manager, name, shows=invalid)
+        goto(page, live_server, url_for("plan:indicator-create", site))
+        checker.submit(page, form, manager, "plan:indicator-create (errors)", shows=invalid)
 
         # the form for a new round shows only while no round is open
         from plan.models import SteeringRound

@@ -37,8 +37,8 @@ class PlanAdminTestCase(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        indicator = Indicator.objects.create(name="Aandeel internationals")
-        IndicatorValue.objects.create(indicator=indicator, year=2020, value="11.6", unit="%")
+        indicator = Indicator.objects.create(name="Aandeel internationals", unit="%")
+        IndicatorValue.objects.create(indicator=indicator, year=2020, value="11.6")
         steering_round = SteeringRound.objects.create(
             meeting_date=date(2023, 3, 1), deadline=date(2023, 2, 20)
         )

@@ -192,6 +192,52 @@ class BackupMinutesTestCase(TransactionTestCase):
         call_command("restore", old, stdout=StringIO())
         self.assertEqual(self.download_minutes(), self.minutes)
 
+    def test_a_backup_from_before_the_unit_moved_to_the_indicator_restores(self):
+        """Backups made before migration 0016: each monitor value had its own unit, and
+        indicators had no unit, direction or goals; the indicator gets its values' unit."""
+        import json
+
+        from plan.backups import EXCLUDED
+        from plan.models import Indicator, IndicatorValue
+
+        for name, unit in (("Aandeel internationals", "%"), ("Inwoners", "inwoners")):
+            indicator = Indicator.objects.create(name=name, unit=unit)
+            for year in (2020, 2021):
+                IndicatorValue.objects.create(indicator=indicator, year=year, value=year)
+        units = dict(Indicator.objects.values_list("name", "unit"))
+        old = self.backup.with_suffix(".json")
+        call_command(
+            "dumpdata",
+            natural_foreign=True,
+            natural_primary=True,
+            exclude=EXCLUDED,
+            output=str(old),
+            verbosity=0,
+        )
+        records = json.loads(old.read_text())
+        unit_of = {}
+        kept = []
+        for record in records:
+            fields = record["fields"]
+            if record["model"] == "plan.indicator":
+                unit_of[record["pk"]] = fields.pop("unit")
+                for name in ("direction", "comparison_label", "goals"):
+                    fields.pop(name)
+            elif record["model"].startswith("plan.historicalindicator"):
+                continue  # the history of indicators came with 0016
+            kept.append(record)
+        for record in kept:
+            if record["model"] == "plan.indicatorvalue":
+                fields = record["fields"]
+                fields.pop("target"), fields.pop("comparison")
+                fields["unit"] = unit_of[fields["indicator"]]
+        old.write_text(json.dumps(kept))
+        call_command("flush", interactive=False, verbosity=0)
+        call_command("restore", old, stdout=StringIO())
+        self.assertEqual(units, {"Aandeel internationals": "%", "Inwoners": "inwoners"})
+        self.assertEqual(dict(Indicator.objects.values_list("name", "unit")), units)
+        self.assertEqual(IndicatorValue.objects.count(), 4)
+
     def test_a_missing_file_fails_the_backup_loudly(self):
         shutil.rmtree(self.media)
         self.media.mkdir()

@@ -127,7 +127,7 @@ def test_non_dutch_residents_2020(plan):
         indicator__name="Aandeel inwoners met een niet-Nederlandse nationaliteit", year=2020
     )
     assert share.value == Decimal("11.6")
-    assert share.unit == "%"
+    assert share.indicator.unit == "%"
 
 
 def test_an_effort_contributes_to_another_spearheads_goal(plan):

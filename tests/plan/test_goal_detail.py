@@ -22,10 +22,11 @@ class GoalDetailTestCase(BaseTestCase):
     def test_it_runs_the_same_queries_for_a_bigger_plan(self):
         self.client.force_login(self.wethouder)
         # session, user, goal+spearhead+plan, the efforts a page at a time: count, page,
-        # their goals; and the menu's plan years awaiting the user's decision
-        # (plan.context_processors)
-        with self.assertNumQueries(7):
+        # their goals; the monitor's indicators informing the goal (their values only when
+        # there are any: tests/reporting/test_monitor_standings.py); and the menu's plan years
+        # awaiting the user's decision (plan.context_processors)
+        with self.assertNumQueries(8):
             self.client.get(self.url)
         self.add_efforts(15)
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             self.client.get(self.url)

@@ -68,6 +68,10 @@ class RoundTripTestCase(TestCase):
         effort.description = "Regel één\r\nRegel twee  "  # CRLF and spaces from a web form
         effort.note = '=HYPERLINK("http://example.org")'
         effort.save()
+        # a target and a comparison figure, with and without decimals
+        IndicatorValue.objects.filter(year=2021, indicator__unit="%").update(
+            target=Decimal("11.50"), comparison=Decimal("12")
+        )
 
     def test_it_shows_zero_changes_and_writes_nothing(self):
         plan = plan_current()
@@ -661,10 +665,8 @@ class MonitorTestCase(ImportTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.share = Indicator.objects.create(name="Aandeel internationals")
-        IndicatorValue.objects.create(
-            indicator=cls.share, year=2020, value=Decimal("11.6"), unit="%"
-        )
+        cls.share = Indicator.objects.create(name="Aandeel internationals", unit="%")
+        IndicatorValue.objects.create(indicator=cls.share, year=2020, value=Decimal("11.6"))
 
     def test_values_are_upserted_by_indicator_and_year_with_decimal_commas(self):
         monitor = [
@@ -747,6 +749,101 @@ class MonitorTestCase(ImportTestCase):
         with self.assertRaises(ImportOutdated), transaction.atomic():
             run.write(user=self.bob)
         self.assertEqual(IndicatorValue.objects.get().value, Decimal("11.7"))
+
+    def test_targets_and_comparison_figures_are_read_with_decimal_commas(self):
+        monitor = [
+            {
+                "Indicator": "Aandeel internationals",
+                "Jaar": 2020,
+                "Waarde": "11,6",
+                "Eenheid": "%",
+                "Streefwaarde": "12,5",
+                "Vergelijking": 14.25,
+            },
+            {"Indicator": "Inwoners", "Jaar": 2022, "Waarde": 3, "Streefwaarde": "1.250,5"},
+        ]
+        preview = self.preview([effort_row()], monitor=monitor)
+        self.assertEqual(preview.errors, [])
+        self.assertEqual(
+            [(c.heading, c.old, c.new) for c in preview.monitor_changed[0].changes],
+            [("Streefwaarde", "–", "12.5"), ("Vergelijking", "–", "14.25")],
+        )
+        self.assertEqual(
+            [(c.heading, c.old, c.new) for c in preview.monitor_created[0].changes],
+            [("Waarde", "–", "3"), ("Streefwaarde", "–", "1250.5")],
+        )
+        self.apply([effort_row()], monitor=monitor)
+        value = IndicatorValue.objects.get(indicator=self.share, year=2020)
+        self.assertEqual((value.target, value.comparison), (Decimal("12.5"), Decimal("14.25")))
+        self.assertEqual(value.history.latest().history_user, self.bob)
+        new = IndicatorValue.objects.get(indicator__name="Inwoners")
+        self.assertEqual((new.target, new.comparison), (Decimal("1250.5"), None))
+        self.assertEqual(new.history.get().history_user, self.bob)
+
+    def test_an_empty_target_cell_clears_it_and_absent_columns_leave_it_alone(self):
+        IndicatorValue.objects.filter(indicator=self.share).update(
+            target=Decimal("12"), comparison=Decimal("13")
+        )
+        row = {"Indicator": "Aandeel internationals", "Jaar": 2020, "Waarde": 11.6, "Eenheid": "%"}
+        five = ("Indicator", "Jaar", "Waarde", "Eenheid", "Bron")
+        preview = self.preview([effort_row()], monitor=[row], monitor_headings=five)
+        self.assertEqual(len(preview.monitor_unchanged), 1)
+        preview = self.apply([effort_row()], monitor=[row])
+        self.assertEqual(
+            [(c.heading, c.old, c.new) for c in preview.monitor_changed[0].changes],
+            [("Streefwaarde", "12", "–"), ("Vergelijking", "13", "–")],
+        )
+        value = IndicatorValue.objects.get()
+        self.assertEqual((value.target, value.comparison), (None, None))
+
+    def test_the_unit_is_the_indicators_set_by_its_first_row(self):
+        monitor = [
+            {"Indicator": "Aandeel internationals", "Jaar": 2020, "Waarde": 11.6, "Eenheid": "%"},
+            {"Indicator": "Aandeel internationals", "Jaar": 2021, "Waarde": 11, "Eenheid": "%"},
+            {"Indicator": "Inwoners", "Jaar": 2021, "Waarde": 5, "Eenheid": "inwoners"},
+        ]
+        monitor[0]["Eenheid"] = monitor[1]["Eenheid"] = "procent"
+        preview = self.preview([effort_row()], monitor=monitor)
+        self.assertEqual(preview.errors, [])
+        self.assertEqual(
+            [(r.action, [(c.heading, c.old, c.new) for c in r.changes]) for r in preview.monitor],
+            [
+                ("update", [("Eenheid", "%", "procent")]),
+                ("create", [("Waarde", "–", "11")]),
+                ("create", [("Waarde", "–", "5"), ("Eenheid", "–", "inwoners")]),
+            ],
+        )
+        self.apply([effort_row()], monitor=monitor)
+        units = dict(Indicator.objects.values_list("name", "unit"))
+        self.assertEqual(units, {"Aandeel internationals": "procent", "Inwoners": "inwoners"})
+
+    def test_two_units_for_one_indicator_are_an_error_naming_the_first_row(self):
+        monitor = [
+            {"Indicator": "Aandeel internationals", "Jaar": 2020, "Waarde": 11.6, "Eenheid": "%"},
+            {"Indicator": "aandeel internationals", "Jaar": 2021, "Waarde": 11, "Eenheid": "‰"},
+            {"Indicator": "Aandeel internationals", "Jaar": 2022, "Waarde": 11},
+        ]
+        preview = self.preview([effort_row()], monitor=monitor)
+        self.assertEqual(
+            [(e.row, e.heading) for e in preview.errors], [(3, "Eenheid"), (4, "Eenheid")]
+        )
+        self.assertEqual(
+            preview.errors[0].message,
+            "De indicator “aandeel internationals” heeft in rij 2 de eenheid “%”; een indicator "
+            "heeft in elk jaar dezelfde eenheid.",
+        )
+        with self.assertRaises(ImportHasErrors):
+            self.apply([effort_row()], monitor=monitor)
+        self.assertEqual(IndicatorValue.objects.count(), 1)
+
+    def test_a_unit_changed_between_comparing_and_writing_is_not_overwritten(self):
+        monitor = [{"Indicator": "Aandeel internationals", "Jaar": 2020, "Waarde": 11.6}]
+        file = xlsx([effort_row()], headings=REQUIRED, monitor=monitor)
+        run = importer._Import(sheets=importer._read_file(file), plan=self.plan)
+        Indicator.objects.filter(pk=self.share.pk).update(unit="procent")
+        with self.assertRaises(ImportOutdated), transaction.atomic():
+            run.write(user=self.bob)
+        self.assertEqual(Indicator.objects.get().unit, "procent")
 
     def test_without_the_sheet_monitor_data_is_left_alone(self):
         preview = self.apply([effort_row()])

@@ -179,9 +179,7 @@ class ReportViewsTestCase(BaseTestCase):
     def test_the_report_runs_the_same_queries_for_a_bigger_plan(self):
         self.client.force_login(self.wethouder)
         url = reverse("reporting:annual-report", args=[2022])
-        IndicatorValue.objects.create(
-            indicator=self.make_indicator(), year=2021, value=12, unit="%"
-        )
+        IndicatorValue.objects.create(indicator=self.make_indicator(), year=2021, value=12)
         chapter = reverse("reporting:annual-report-chapter", args=[2022, 3])
         # The front part: session, user, plan, the plan year (and its steps when it exists),
         # spearheads, efforts per spearhead and status, the first priority efforts and their number,
@@ -205,7 +203,7 @@ class ReportViewsTestCase(BaseTestCase):
     def test_indicator_names_are_shown_as_written_not_read_as_tex_or_markup(self):
         # measured once: a category label in the chart of its year; in several years: a title
         tex, markup = self.make_indicator("$\\frac{a}$"), self.make_indicator("<script>x")
-        IndicatorValue.objects.create(indicator=tex, year=2021, value=3, unit="inwoners")
+        IndicatorValue.objects.create(indicator=tex, year=2021, value=3)
         for year in (2020, 2021):
             IndicatorValue.objects.create(indicator=markup, year=year, value=year - 2000)
         self.client.force_login(self.wethouder)

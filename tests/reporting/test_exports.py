@@ -64,11 +64,17 @@ class XlsxExportTestCase(BaseTestCase):
         cls.effort.lead = cls.alice
         cls.effort.financing = Effort.Financing.EXTRA_FUNDS
         cls.effort.save()
-        indicator = Indicator.objects.create(name="Aandeel internationals")
+        indicator = Indicator.objects.create(name="Aandeel internationals", unit="%")
         IndicatorValue.objects.create(
-            indicator=indicator, year=2020, value=Decimal("11.60"), unit="%", source="Monitor"
+            indicator=indicator, year=2020, value=Decimal("11.60"), source="Monitor"
         )
-        IndicatorValue.objects.create(indicator=indicator, year=2021, value=Decimal("14500"))
+        IndicatorValue.objects.create(
+            indicator=indicator,
+            year=2021,
+            value=Decimal("14500"),
+            target=Decimal("15000"),
+            comparison=Decimal("12.50"),
+        )
 
     def setUp(self):
         self.data = efforts_xlsx(efforts=Effort.objects.all())
@@ -118,8 +124,8 @@ class XlsxExportTestCase(BaseTestCase):
         self.assertEqual(
             rows[1:],
             [
-                ["Aandeel internationals", 2020, 11.6, "%", "Monitor"],
-                ["Aandeel internationals", 2021, 14500, None, None],
+                ["Aandeel internationals", 2020, 11.6, "%", "Monitor", None, None],
+                ["Aandeel internationals", 2021, 14500, "%", None, 15000, 12.5],
             ],
         )
 

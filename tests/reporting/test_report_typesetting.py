@@ -208,12 +208,10 @@ class KeyFiguresTestCase(TestCase):
             "Vertrek binnen 3 jaar": [(2022, 51), (2023, 48)],
             "Eenmalig gemeten": [(2023, 7)],
         }.items():
-            indicator = Indicator.objects.create(name=name)
+            unit = "%" if "Aandeel" in name or "Vertrek" in name else "inwoners"
+            indicator = Indicator.objects.create(name=name, unit=unit)
             for year, value in values:
-                unit = "%" if "Aandeel" in name or "Vertrek" in name else "inwoners"
-                IndicatorValue.objects.create(
-                    indicator=indicator, year=year, value=value, unit=unit
-                )
+                IndicatorValue.objects.create(indicator=indicator, year=year, value=value)
         context = report_context(plan=report_plan(2023), year=2023)
         rows = [
             (r["indicator"], r["value"], r["previous"], r["change"]) for r in context["key_figures"]

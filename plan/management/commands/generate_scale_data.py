@@ -160,20 +160,26 @@ class Command(BaseCommand):
             )
 
     def _monitor(self, rng):
-        for name, unit, base in [
-            ("Inwoners met een niet-Nederlandse nationaliteit", "inwoners", 10_000),
-            ("Aandeel inwoners met een niet-Nederlandse nationaliteit", "%", 9),
-            ("Internationale studenten", "inwoners", 3_000),
+        all_goals = list(Goal.objects.order_by("pk"))
+        goals = rng.sample(all_goals, min(3, len(all_goals)))
+        for name, unit, base, direction in [
+            ("Inwoners met een niet-Nederlandse nationaliteit", "inwoners", 10_000, "none"),
+            ("Aandeel inwoners met een niet-Nederlandse nationaliteit", "%", 9, "up"),
+            ("Internationale studenten", "inwoners", 3_000, "up"),
         ]:
-            indicator, _created = Indicator.objects.get_or_create(name=name)
+            indicator, _created = Indicator.objects.get_or_create(
+                name=name, defaults={"unit": unit, "direction": direction}
+            )
+            indicator.goals.add(*goals)
             IndicatorValue.objects.bulk_create(
                 [
                     IndicatorValue(
                         indicator=indicator,
                         year=2015 + offset,
                         value=round(base * (1 + 0.04 * offset + rng.random() * 0.02), 1),
-                        unit=unit,
                         source="Synthetisch",
+                        target=round(base * (1 + 0.045 * offset), 1) if offset % 2 else None,
+                        comparison=round(base * (1 + 0.03 * offset), 1),
                     )
                     for offset in range(YEARS)
                 ],

@@ -20,5 +20,12 @@ class Command(BaseCommand):
             return
         call_command("loaddata", FIXTURE, verbosity=0)
         # loaddata bypasses the history; record the loaded state as each object's first entry
-        call_command("populate_history", "plan.Effort", "plan.Goal", verbosity=0)
+        call_command(
+            "populate_history",
+            "plan.Effort",
+            "plan.Goal",
+            "plan.Indicator",
+            "plan.IndicatorValue",
+            verbosity=0,
+        )
         self.stdout.write(self.style.SUCCESS(f"Loaded the real plan ({FIXTURE})."))
