@@ -187,9 +187,10 @@ def prepare(factor: int | None) -> dict:
     steering_round = SteeringRound.objects.open().first()
     if steering_round is None:
         # The real plan has no rounds; the synthetic ones have eight, the last open. Give it
-        # the same shape: a closed round and an open one, half the efforts reporting in each,
-        # so that every page (the dashboard's comparison of the last two rounds included)
-        # shows the same parts at every size.
+        # the same shape: a closed round and an open one, half the efforts reporting in each
+        # (accepted by the programme manager; in the open round half of them still await
+        # review, as generate_scale_data leaves them), so that every page (the dashboard's
+        # comparison of the last two rounds included) shows the same parts at every size.
         today = timezone.localdate()
         for weeks, status in ((2, Effort.Status.NOT_STARTED), (4, Effort.Status.ON_TRACK)):
             steering_round = services.steering_round_open(
@@ -197,22 +198,29 @@ def prepare(factor: int | None) -> dict:
                 deadline=today + timedelta(weeks=weeks, days=-7),
                 opened_by=manager,
             )
-            for effort in steering_round.efforts.order_by("pk")[::2]:
-                services.progress_update_submit(
+            for number, effort in enumerate(steering_round.efforts.order_by("pk")[::2]):
+                update = services.progress_update_submit(
                     effort=effort,
                     steering_round=steering_round,
-                    author=manager,
+                    author=steering,
                     status=status,
                     progress=50,
                     note="Stand van zaken voor de meting.",
                 )
+                if weeks == 2 or number % 2 == 0:
+                    services.progress_update_review(update=update, by=manager, accept=True)
             if weeks == 2:
                 services.steering_round_close(steering_round=steering_round, by=manager)
-    effort = steering_round.efforts.order_by("spearhead__number", "number").first()
+    # one more update, awaiting review, on the first effort in code order without one
+    effort = (
+        steering_round.efforts.exclude(updates__steering_round=steering_round)
+        .order_by("spearhead__number", "number")
+        .first()
+    )
     services.progress_update_submit(
         effort=effort,
         steering_round=steering_round,
-        author=manager,
+        author=steering,
         status=Effort.Status.ON_TRACK,
         progress=60,
         note="Stand van zaken voor de meting.",
