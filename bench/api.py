@@ -29,9 +29,7 @@ Writes bench/results/api.json.    make bench-api   (or .venv/bin/python bench/ap
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -116,38 +114,15 @@ def measure(dataset: str) -> dict:
     return {"dataset": dataset, "requests": REQUESTS, "counts": data["counts"], "rows": rows}
 
 
-def run_child(dataset: str) -> dict:
-    with tempfile.TemporaryDirectory() as directory:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "leiden_intl.settings",
-            "DATABASE_URL": f"sqlite:///{directory}/bench.sqlite3",
-            "DEBUG": "false",
-            "HTTPS": "false",
-            "SECRET_KEY": "benchmark-only",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "PYTHONPATH": str(ROOT),
-        }
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", dataset],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        if out.returncode:
-            sys.exit(f"bench/api.py {dataset} failed:\n{out.stderr}")
-        return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
+    from bench.pages import run_child  # prepares each dataset as the page benchmark does
+
     chosen = [arg for arg in sys.argv[1:] if arg in DATASETS] or list(DEFAULT)
     print(f"Preparing and measuring {', '.join(chosen)} (one child process each)", flush=True)
     RESULTS.mkdir(exist_ok=True)
     runs = {}
     for dataset in chosen:
-        runs[dataset] = run_child(dataset)
-        print(f"  {dataset}: {runs[dataset]['counts']['efforts']} efforts", flush=True)
+        runs[dataset] = run_child(dataset, script=__file__)
         (RESULTS / "api.json").write_text(json.dumps(runs, indent=2))
     print(
         f"\nServer time per request (Django test client, in-process, cache emptied before "
@@ -182,8 +157,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))  # bench.pages, in the child and the parent alike
     if len(sys.argv) == 3 and sys.argv[1] == "--child":
-        sys.path.insert(0, str(ROOT))
         print(json.dumps(measure(sys.argv[2])))
     else:
         main()

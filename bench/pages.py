@@ -359,7 +359,10 @@ def measure(dataset: str) -> dict:
     return {"dataset": dataset, "requests": REQUESTS, "counts": data["counts"], "pages": rows}
 
 
-def run_child(dataset: str) -> dict:
+def run_child(dataset: str, script: str = __file__) -> dict:
+    """Run `script --child dataset` (this benchmark or another that prepares its data the same
+    way, such as bench/api.py) in a process of its own on a temporary database; returns the
+    JSON it prints last."""
     with tempfile.TemporaryDirectory() as directory:
         env = {
             **os.environ,
@@ -373,14 +376,14 @@ def run_child(dataset: str) -> dict:
         }
         started = time.perf_counter()
         out = subprocess.run(
-            [sys.executable, __file__, "--child", dataset],
+            [sys.executable, script, "--child", dataset],
             env=env,
             cwd=ROOT,
             capture_output=True,
             text=True,
         )
         if out.returncode:
-            sys.exit(f"bench/pages.py {dataset} failed:\n{out.stderr}")
+            sys.exit(f"bench/{Path(script).name} {dataset} failed:\n{out.stderr}")
         run = json.loads(out.stdout.strip().splitlines()[-1])
         run["counts"]["total_s"] = round(time.perf_counter() - started, 1)
         print(f"  {dataset}: {json.dumps(run['counts'])}", flush=True)

@@ -70,6 +70,11 @@ def portal_url(view_name: str, *args) -> str:
 _PK = 2147483647  # a number no real row has: reversed once, then replaced per row
 
 
+def _labels(**texts: str) -> dict[str, str]:
+    """Translated labels for HTML written in Python, escaped once per page."""
+    return {key: escape(text) for key, text in texts.items()}
+
+
 def _url_maker(view_name: str):
     """f(pk) -> the page's path, with reverse() run once instead of once per row."""
     path = reverse(view_name, args=[_PK])
@@ -85,20 +90,17 @@ def effort_rows(efforts):
     (data-label) let the table stack on a narrow screen."""
     page_language = translation.get_language()
     dutch_mark = "" if page_language == plan_content.CONTENT_LANGUAGE else ' lang="nl"'
-    label = {
-        key: escape(text)
-        for key, text in {
-            "no": gettext("No."),
-            "effort": gettext("Effort"),
-            "team": gettext("Team"),
-            "goals": gettext("Goals"),
-            "status": gettext("Status"),
-            "priority": gettext("Priority"),
-            "in_line": gettext("In the line"),
-            "none": gettext("none"),
-            "late": gettext("Milestone overdue"),
-        }.items()
-    }
+    label = _labels(
+        no=gettext("No."),
+        effort=gettext("Effort"),
+        team=gettext("Team"),
+        goals=gettext("Goals"),
+        status=gettext("Status"),
+        priority=gettext("Priority"),
+        in_line=gettext("In the line"),
+        none=gettext("none"),
+        late=gettext("Milestone overdue"),
+    )
     effort_url = _url_maker("plan:effort-detail")
     goal_url = _url_maker("plan:goal-detail")
 
@@ -168,17 +170,14 @@ def round_updates(updates):
     were 76,000 function calls, most of a cold request at 10x."""
     effort_url = _url_maker("plan:effort-detail")
     review_url = _url_maker("plan:update-review")
-    label = {
-        key: escape(text)
-        for key, text in {
-            "status": gettext("Status"),
-            "progress": gettext("Progress"),
-            "author": gettext("Submitted by"),
-            "note": gettext("Progress note"),
-            "next_steps": gettext("Next steps"),
-            "risks": gettext("Risks and issues"),
-        }.items()
-    }
+    label = _labels(
+        status=gettext("Status"),
+        progress=gettext("Progress"),
+        author=gettext("Submitted by"),
+        note=gettext("Progress note"),
+        next_steps=gettext("Next steps"),
+        risks=gettext("Risks and issues"),
+    )
     parts = []
     spearhead_id = None
     for update in updates:
@@ -271,17 +270,14 @@ def missing_efforts(efforts):
 def adopted_effort_rows(efforts):
     """The rows of an adopted year's table of efforts (plan/year_detail.html), from the
     snapshot's plain dicts, written in Python like the other effort tables."""
-    label = {
-        key: escape(text)
-        for key, text in {
-            "no": gettext("No."),
-            "effort": gettext("Effort"),
-            "team": gettext("Team"),
-            "goals": gettext("Goals"),
-            "status": gettext("Status"),
-            "priority": gettext("Priority"),
-        }.items()
-    }
+    label = _labels(
+        no=gettext("No."),
+        effort=gettext("Effort"),
+        team=gettext("Team"),
+        goals=gettext("Goals"),
+        status=gettext("Status"),
+        priority=gettext("Priority"),
+    )
     rows = []
     for effort in efforts:
         badge = (
@@ -340,16 +336,13 @@ def awaiting_review_rows(updates, *, user_pk: int, can_review: bool):
 def accept_preview_rows(updates):
     """The table rows of the bulk accept's preview (up to every update awaiting review, 500
     at 10x), written in Python, each with its hidden input."""
-    label = {
-        key: escape(text)
-        for key, text in {
-            "no": gettext("No."),
-            "effort": gettext("Effort"),
-            "status": gettext("Status"),
-            "progress": gettext("Progress"),
-            "by": gettext("Submitted by"),
-        }.items()
-    }
+    label = _labels(
+        no=gettext("No."),
+        effort=gettext("Effort"),
+        status=gettext("Status"),
+        progress=gettext("Progress"),
+        by=gettext("Submitted by"),
+    )
     rows = []
     for update in updates:
         effort = update.effort

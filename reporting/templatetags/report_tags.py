@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
-from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -18,20 +17,11 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 
 from plan import content as plan_content
-from plan.templatetags.plan_tags import _url_maker
+from plan.templatetags.plan_tags import _url_maker, content_html
 
 register = template.Library()
 
 NOTE_WORDS = 30  # of a priority effort's note on the dashboard
-
-
-def _content(source, field: str) -> str:
-    """A content field in the page's language, escaped; Dutch text on an English page marked
-    lang="nl" (as the {% content %} tag writes it)."""
-    text, language = plan_content.localized(source, field)
-    if language != translation.get_language():
-        return f'<span lang="{language}">{escape(text)}</span>'
-    return escape(text)
 
 
 @register.simple_tag
@@ -48,7 +38,7 @@ def effort_lines(rows, kind: str):
         effort = row["effort"] if kind == "moved" else row
         line = (
             f'<li><a href="{effort_url(effort.pk)}"><span class="code">{effort.code}</span> '
-            f"{_content(effort, 'title')}</a>"
+            f"{content_html(effort, 'title')}</a>"
         )
         status = (
             f'<span class="status status-{effort.status}">'
@@ -90,7 +80,7 @@ def goal_lines(goals, narrowing: str | None = None):
     effort_list = reverse("plan:effort-list")
     lines = []
     for goal in goals:
-        code_and_text = f'<span class="code">{goal.code}</span> {_content(goal, "text")}'
+        code_and_text = f'<span class="code">{goal.code}</span> {content_html(goal, "text")}'
         if narrowing is None:
             lines.append(f'<li><a href="{goal_url(goal.pk)}">{code_and_text}</a></li>')
             continue
