@@ -18,13 +18,47 @@ NOTE_MAX_LENGTH = 4000  # a progress note is a paragraph or two, not a report
 TEXT_MAX_LENGTH = 10000
 
 
+class ApprovalState(models.TextChoices):
+    """The approval chain of section 3.5, which a plan year and a new plan both go through."""
+
+    CONCEPT = "concept", _("Draft")
+    ADVISED = "advised", _("Advised by the steering group")
+    ENDORSED = "endorsed", _("Endorsed by the client")
+    REVIEWED = "reviewed", _("Reviewed by the board of directors")
+    ADOPTED = "adopted", _("Adopted by the alderman")
+    SENT_TO_COUNCIL = "sent_to_council", _("Sent to the council")
+
+
+ADOPTED_STATES = (ApprovalState.ADOPTED, ApprovalState.SENT_TO_COUNCIL)
+
+
 class Plan(models.Model):
+    """One plan period (e.g. 2021-2024). A new plan starts as a draft from its predecessor and
+    becomes current once adopted; the predecessor then closes and stays readable."""
+
+    State = ApprovalState
+
     title = models.CharField(_("title"), max_length=200)
     title_en = models.CharField(_("title in English"), max_length=200, blank=True)
     start_year = models.PositiveSmallIntegerField(_("start year"))
     end_year = models.PositiveSmallIntegerField(_("end year"))
     ambition = models.TextField(_("ambition"))
     ambition_en = models.TextField(_("ambition in English"), blank=True)
+    # "2021-2024": the plan's name in URLs (?plan=2021-2024); set from the years when empty.
+    slug = models.SlugField(_("short name"), max_length=20, unique=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=ApprovalState, default=ApprovalState.CONCEPT
+    )
+    predecessor = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("follows"),
+    )
+    adopted = models.DateTimeField(_("adopted"), null=True, blank=True)
+    closed = models.DateTimeField(_("closed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("plan")
@@ -39,6 +73,29 @@ class Plan(models.Model):
     def __str__(self):
         return localized_text(self, "title")
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._free_slug(f"{self.start_year}-{self.end_year}")
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def _free_slug(cls, base: str) -> str:
+        """`base`, or `base-2`, `base-3`… when another plan already has the same years."""
+        taken = set(cls.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed is not None
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.state in ADOPTED_STATES
+
 
 class Spearhead(models.Model):
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="spearheads")
@@ -47,6 +104,22 @@ class Spearhead(models.Model):
     name_en = models.CharField(_("name in English"), max_length=100, blank=True)
     ambition = models.TextField(_("ambition"))
     ambition_en = models.TextField(_("ambition in English"), blank=True)
+    origin = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("copied from"),
+    )
+    # The evaluation's conclusion for this spearhead, written by the programme manager; the
+    # start of the next plan shows it beside the spearhead.
+    conclusion = models.TextField(
+        _("evaluation conclusion"), blank=True, max_length=TEXT_MAX_LENGTH
+    )
+    conclusion_en = models.TextField(
+        _("evaluation conclusion in English"), blank=True, max_length=TEXT_MAX_LENGTH
+    )
 
     class Meta:
         verbose_name = _("spearhead")
@@ -77,6 +150,14 @@ class Goal(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     text = models.TextField(_("text"), max_length=TEXT_MAX_LENGTH)
     text_en = models.TextField(_("text in English"), blank=True, max_length=TEXT_MAX_LENGTH)
+    origin = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("copied from"),
+    )
 
     objects = GoalQuerySet.as_manager()
     history = HistoricalRecords()
@@ -256,6 +337,15 @@ class Effort(models.Model):
     start = models.DateField(_("start"), null=True, blank=True)
     end = models.DateField(_("end"), null=True, blank=True)
     note = models.TextField(_("progress note"), blank=True, max_length=NOTE_MAX_LENGTH)
+    # The effort of the previous plan this one continues ("vervolg van 3.1, 2021-2024").
+    predecessor = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("continues"),
+    )
     # Raised by every save (portal, admin, import, progress update); an edit based on an older
     # version is refused, and an import refuses to write over a row changed after comparing.
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -344,6 +434,9 @@ class SteeringRound(models.Model):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
 
+    plan = models.ForeignKey(
+        Plan, models.CASCADE, related_name="steering_rounds", verbose_name=_("plan")
+    )
     meeting_date = models.DateField(_("meeting date"))
     deadline = models.DateField(_("deadline for updates"))
     state = models.CharField(_("state"), max_length=10, choices=State, default=State.OPEN)
@@ -676,13 +769,7 @@ class PlanYear(models.Model):
     """One year's update of the plan and its annual report, taken through the approval chain
     of section 3.5; adopting freezes it."""
 
-    class State(models.TextChoices):
-        CONCEPT = "concept", _("Draft")
-        ADVISED = "advised", _("Advised by the steering group")
-        ENDORSED = "endorsed", _("Endorsed by the client")
-        REVIEWED = "reviewed", _("Reviewed by the board of directors")
-        ADOPTED = "adopted", _("Adopted by the alderman")
-        SENT_TO_COUNCIL = "sent_to_council", _("Sent to the council")
+    State = ApprovalState
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="years", verbose_name=_("plan"))
     year = models.PositiveSmallIntegerField(_("year"))
@@ -822,14 +909,11 @@ def snapshot_status_counts(snapshot: dict) -> dict[str, int]:
     return counts
 
 
-class PlanYearStep(models.Model):
-    """One move of a plan year along the chain (or back to draft), with who, when and why."""
+class ChainStep(models.Model):
+    """One move along the approval chain (or back to draft), with who, when and why."""
 
-    plan_year = models.ForeignKey(
-        PlanYear, models.CASCADE, related_name="steps", verbose_name=_("plan year")
-    )
-    from_state = models.CharField(_("from"), max_length=20, choices=PlanYear.State)
-    to_state = models.CharField(_("to"), max_length=20, choices=PlanYear.State)
+    from_state = models.CharField(_("from"), max_length=20, choices=ApprovalState)
+    to_state = models.CharField(_("to"), max_length=20, choices=ApprovalState)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by")
     )
@@ -837,16 +921,39 @@ class PlanYearStep(models.Model):
     comment = models.TextField(_("comment"), blank=True, max_length=TEXT_MAX_LENGTH)
 
     class Meta:
+        abstract = True
         verbose_name = _("step")
         verbose_name_plural = _("steps")
+
+    @property
+    def is_return(self) -> bool:
+        return self.to_state == ApprovalState.CONCEPT
+
+
+class PlanStep(ChainStep):
+    """One move of a new plan along the chain."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="steps", verbose_name=_("plan"))
+
+    class Meta(ChainStep.Meta):
+        ordering = ["plan", "taken", "pk"]
+
+    def __str__(self):
+        return f"{self.plan}: {self.from_state} → {self.to_state}"
+
+
+class PlanYearStep(ChainStep):
+    """One move of a plan year along the chain (or back to draft), with who, when and why."""
+
+    plan_year = models.ForeignKey(
+        PlanYear, models.CASCADE, related_name="steps", verbose_name=_("plan year")
+    )
+
+    class Meta(ChainStep.Meta):
         ordering = ["plan_year", "taken", "pk"]
 
     def __str__(self):
         return f"{self.plan_year}: {self.from_state} → {self.to_state}"
-
-    @property
-    def is_return(self) -> bool:
-        return self.to_state == PlanYear.State.CONCEPT
 
 
 class YearNarrative(models.Model):

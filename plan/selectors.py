@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 
 from .content import localized_text
 from .models import (
+    ADOPTED_STATES,
     PLAN_YEAR_CHAIN,
     Effort,
     Goal,
@@ -38,8 +39,11 @@ from .roles import Role
 
 
 def plan_current() -> Plan | None:
-    """The plan the portal shows: the most recent one."""
-    return Plan.objects.order_by("-start_year", "-pk").first()
+    """The plan the portal shows by default: the newest adopted plan that is not closed. A
+    successor in draft or on its way along the chain does not replace it until adopted; a
+    portal holding only drafts shows the newest of those."""
+    plans = Plan.objects.order_by("-start_year", "-pk")
+    return plans.filter(state__in=ADOPTED_STATES, closed__isnull=True).first() or plans.first()
 
 
 def status_counts(efforts) -> list[dict]:

@@ -86,10 +86,11 @@ def steering_round_open(
         raise ValidationError(_("Close the current update round first."))
     if deadline > meeting_date:
         raise ValidationError(_("The deadline must be on or before the meeting date."))
+    plan = plan_current()
     steering_round = SteeringRound.objects.create(
-        meeting_date=meeting_date, deadline=deadline, opened_by=opened_by
+        plan=plan, meeting_date=meeting_date, deadline=deadline, opened_by=opened_by
     )
-    plan_efforts = Effort.objects.filter(spearhead__plan=plan_current())
+    plan_efforts = Effort.objects.filter(spearhead__plan=plan)
     if efforts is None:
         efforts = plan_efforts.open()
     elif plan_efforts.filter(pk__in=[e.pk for e in efforts]).count() != len(efforts):

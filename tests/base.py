@@ -37,7 +37,11 @@ class BaseTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.plan = Plan.objects.create(
-            title="Meerjarenplan test", start_year=2021, end_year=2024, ambition="Samen"
+            title="Meerjarenplan test",
+            start_year=2021,
+            end_year=2024,
+            ambition="Samen",
+            state=Plan.State.SENT_TO_COUNCIL,
         )
         cls.integration = Spearhead.objects.create(
             plan=cls.plan, number=1, name="Integratie & Ontmoeting", ambition="Inclusief"

@@ -170,7 +170,7 @@ class UrlWalkBase(BaseTestCase):
         # API (one awaiting review is only for who may write it and the reviewer:
         # tests/api/test_live.py); the open round still waits for the effort's update
         earlier = SteeringRound.objects.create(
-            meeting_date=date(2022, 9, 15), deadline=date(2022, 9, 1), state="closed"
+            plan=cls.plan, meeting_date=date(2022, 9, 15), deadline=date(2022, 9, 1), state="closed"
         )
         cls.accepted_update = ProgressUpdate.objects.create(
             effort=cls.effort,

@@ -40,7 +40,7 @@ class PlanAdminTestCase(BaseTestCase):
         indicator = Indicator.objects.create(name="Aandeel internationals", unit="%")
         IndicatorValue.objects.create(indicator=indicator, year=2020, value="11.6")
         steering_round = SteeringRound.objects.create(
-            meeting_date=date(2023, 3, 1), deadline=date(2023, 2, 20)
+            plan=cls.plan, meeting_date=date(2023, 3, 1), deadline=date(2023, 2, 20)
         )
         ProgressUpdate.objects.create(
             effort=cls.effort,

@@ -120,10 +120,13 @@ class DashboardTestCase(BaseTestCase):
 
     def test_the_trend_and_what_changed_since_the_previous_round(self):
         first = SteeringRound.objects.create(
-            meeting_date=date(2023, 3, 15), deadline=date(2023, 3, 1), state="closed"
+            plan=self.plan,
+            meeting_date=date(2023, 3, 15),
+            deadline=date(2023, 3, 1),
+            state="closed",
         )
         second = SteeringRound.objects.create(
-            meeting_date=date(2023, 9, 15), deadline=date(2023, 9, 1)
+            plan=self.plan, meeting_date=date(2023, 9, 15), deadline=date(2023, 9, 1)
         )
         for steering_round, status in ((first, "on_track"), (second, "done")):
             ProgressUpdate.objects.create(
@@ -200,7 +203,10 @@ class DashboardScaleTestCase(TestCase):
         effort = Effort.objects.order_by("pk").first()
         for day, status in ((1, Effort.Status.ON_TRACK), (2, Effort.Status.DELAYED)):
             steering_round = SteeringRound.objects.create(
-                meeting_date=date(2024, 3, day), deadline=date(2024, 3, day), state="closed"
+                plan=effort.spearhead.plan,
+                meeting_date=date(2024, 3, day),
+                deadline=date(2024, 3, day),
+                state="closed",
             )
             ProgressUpdate.objects.create(
                 effort=effort,

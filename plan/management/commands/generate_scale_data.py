@@ -69,6 +69,7 @@ class Command(BaseCommand):
             start_year=2021,
             end_year=2024,
             ambition="Een synthetisch plan voor tests en metingen.",
+            state=Plan.State.SENT_TO_COUNCIL,
         )
         goals = []
         for number, goal_count in enumerate([5, 3, 4, 5, 4, 2], start=1):
@@ -135,6 +136,7 @@ class Command(BaseCommand):
             meeting = date(2021, 3, 15) + timedelta(days=182 * index)
             last = index == ROUNDS - 1
             steering_round = SteeringRound.objects.create(
+                plan=efforts[0].spearhead.plan,
                 meeting_date=meeting,
                 deadline=meeting - timedelta(days=14),
                 state=SteeringRound.State.OPEN if last else SteeringRound.State.CLOSED,
