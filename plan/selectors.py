@@ -8,11 +8,14 @@ from django.contrib.auth.models import Group, User
 from django.db.models import (
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
+    Window,
 )
+from django.db.models.functions import RowNumber
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
@@ -283,52 +286,94 @@ def effort_milestones(*, effort: Effort) -> list:
 # --- update rounds ---------------------------------------------------------------------------
 
 
+SUMMARY_LIMIT = 100  # codes named per group of the review summary; the rest counted
+
+
 def round_completeness(*, steering_round: SteeringRound) -> dict:
     """Per team of the round how many updates are accepted, await review, were returned, and
-    were never sent (no update, or only a draft); and the round's review summary: the codes
-    of the efforts in each of those groups. One query: a row per effort, counted in Python
-    (the summary names every effort anyway)."""
-    state = ProgressUpdate.objects.filter(
-        effort=OuterRef("pk"), steering_round=steering_round
-    ).values("state")[:1]
-    rows = (
-        steering_round.efforts.order_by("spearhead__number", "number")
-        .annotate(update_state=Subquery(state))
-        .values_list("team_id", "team__name", "spearhead__number", "number", "update_state")
+    were never sent (no update, or only a draft); and the round's review summary: per group
+    its count and the codes of its first SUMMARY_LIMIT efforts in plan order.
+
+    Counted in SQL from the round's efforts per team and its updates per team and state
+    (both from indexes), so the time follows the number of teams, not of efforts; the codes
+    are two short lists. Four queries."""
+    efforts_per_team = (
+        steering_round.efforts.order_by()
+        .values_list("team_id", "team__name")
+        .annotate(n=Count("pk"))
     )
-    states = ProgressUpdate.State
-    group_of = {
-        states.ACCEPTED: "accepted",
-        states.SUBMITTED: "awaiting",
-        states.RETURNED: "returned",
+    updates_per_team = {
+        (team_id, state): n
+        for team_id, state, n in steering_round.updates.order_by()
+        .values_list("effort__team_id", "state")
+        .annotate(n=Count("pk"))
     }
-    groups = ("accepted", "awaiting", "returned", "never_sent")
-    summary: dict[str, list[str]] = {group: [] for group in groups}
-    by_team: dict[int, dict] = {}
-    for team_id, team_name, spearhead_number, number, update_state in rows:
-        group = group_of.get(update_state, "never_sent")
-        summary[group].append(f"{spearhead_number}.{number}")
-        if team_id not in by_team:  # a team's row once, not a model instance per effort
-            by_team[team_id] = {
-                "team": Team(pk=team_id, name=team_name),
-                **dict.fromkeys(groups, 0),
+    states = ProgressUpdate.State
+    sent_groups = {"accepted": states.ACCEPTED, "awaiting": states.SUBMITTED}
+    teams = []
+    for team_id, team_name, total in efforts_per_team:
+        row = {"team": Team(pk=team_id, name=team_name)}
+        row.update(
+            {
+                group: updates_per_team.get((team_id, state), 0)
+                for group, state in sent_groups.items()
             }
-        by_team[team_id][group] += 1
-    teams = sorted(by_team.values(), key=lambda row: (row["team"].name, row["team"].pk))
-    for team in teams:
-        team["submitted"] = team["accepted"] + team["awaiting"]
-        team["missing"] = team["returned"] + team["never_sent"]
-    counts = {group: len(codes) for group, codes in summary.items()}
+        )
+        row["returned"] = updates_per_team.get((team_id, states.RETURNED), 0)
+        row["submitted"] = row["accepted"] + row["awaiting"]
+        row["never_sent"] = total - row["submitted"] - row["returned"]
+        row["missing"] = total - row["submitted"]
+        teams.append(row)
+    teams.sort(key=lambda row: (row["team"].name, row["team"].pk))
+    groups = ("accepted", "awaiting", "returned", "never_sent")
+    counts = {group: sum(row[group] for row in teams) for group in groups}
     submitted_count = counts["accepted"] + counts["awaiting"]
     missing_count = counts["returned"] + counts["never_sent"]
+    summary = _review_summary(steering_round)
     return {
         "teams": teams,
         "submitted": submitted_count,
         "missing": missing_count,
         "total": submitted_count + missing_count,
         "summary": summary,
+        # how many of each group the summary counts without naming them
+        "summary_more": {group: counts[group] - len(codes) for group, codes in summary.items()},
         **counts,
     }
+
+
+def _review_summary(steering_round: SteeringRound) -> dict[str, list[str]]:
+    """The codes of the first SUMMARY_LIMIT efforts, in plan order, of each group of the review
+    summary: the round's updates numbered per state (a window in SQL), and the efforts
+    without an update that was ever sent."""
+    group_of = {
+        ProgressUpdate.State.ACCEPTED: "accepted",
+        ProgressUpdate.State.SUBMITTED: "awaiting",
+        ProgressUpdate.State.RETURNED: "returned",
+    }
+    summary: dict[str, list[str]] = {group: [] for group in (*group_of.values(), "never_sent")}
+    in_plan_order = ("effort__spearhead__number", "effort__number")
+    numbered = (
+        steering_round.updates.filter(state__in=list(group_of))
+        .annotate(
+            place=Window(RowNumber(), partition_by=[F("state")], order_by=list(in_plan_order))
+        )
+        .filter(place__lte=SUMMARY_LIMIT)
+        .order_by(*in_plan_order)
+        .values_list("state", *in_plan_order)
+    )
+    for state, spearhead_number, number in numbered:
+        summary[group_of[state]].append(f"{spearhead_number}.{number}")
+    ever_sent = ProgressUpdate.objects.exclude(state=ProgressUpdate.State.CONCEPT).filter(
+        effort=OuterRef("pk"), steering_round=steering_round
+    )
+    summary["never_sent"] = [
+        f"{spearhead_number}.{number}"
+        for spearhead_number, number in steering_round.efforts.exclude(Exists(ever_sent))
+        .order_by("spearhead__number", "number")
+        .values_list("spearhead__number", "number")[:SUMMARY_LIMIT]
+    ]
+    return summary
 
 
 def _sent_update(steering_round: SteeringRound):
@@ -341,9 +386,12 @@ def _sent_update(steering_round: SteeringRound):
 def round_missing_efforts(*, steering_round: SteeringRound, team_id: int | None = None):
     """The round's efforts still owing an update (none, a draft, or a returned one), by team
     and code, each with `update_state` (a QuerySet to paginate)."""
-    state = ProgressUpdate.objects.filter(
-        effort=OuterRef("pk"), steering_round=steering_round
-    ).values("state")[:1]
+    # order_by(): without it the model's ordering joins four tables into each row's lookup
+    state = (
+        ProgressUpdate.objects.filter(effort=OuterRef("pk"), steering_round=steering_round)
+        .order_by()
+        .values("state")[:1]
+    )
     efforts = steering_round.efforts.exclude(Exists(_sent_update(steering_round))).annotate(
         update_state=Subquery(state)
     )

@@ -166,18 +166,19 @@ class RoundCycleTestCase(RoundTestCase):
     def test_completeness_runs_the_same_queries_for_more_efforts(self):
         self.client.force_login(self.bob)
         url = reverse("plan:round-completeness", args=[self.round.pk])
-        # session, user, permissions (2), round, counts per team, then the missing efforts
+        # session, user, permissions (2), round, efforts and updates counted per team, the
+        # summary's codes (updates, never sent), then the missing efforts
         # a page at a time: their count and the page with team, spearhead and lead; the
         # updates awaiting review, a page at a time (their count, and the page when there
         # are any); and the menu's plan years awaiting the user's decision
         submit(self.other_effort, self.round, self.charlie)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(14):
             self.client.get(url)
         self.add_efforts(10)
         self.round.efforts.set(Effort.objects.all())
         for effort in Effort.objects.exclude(pk=self.other_effort.pk)[:5]:
             submit(effort, self.round, self.charlie)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(14):
             r = self.client.get(url)
         self.assertEqual((r.context["submitted"], r.context["missing"]), (6, 6))
         self.assertEqual(len(r.context["page"].object_list), 6)

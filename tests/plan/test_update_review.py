@@ -366,16 +366,20 @@ class CompletenessQueriesTestCase(RoundTestCase):
         self.client.force_login(self.bob)
         url = reverse("plan:round-completeness", args=[self.round.pk])
         self.pending(50)
-        # session, user, permissions (2), round, counts per team and summary, the missing
+        # session, user, permissions (2), round, efforts and updates counted per team, the
+        # summary's codes (updates, never sent), the missing
         # efforts (count and page), the updates awaiting review (count and page), the
         # menu's plan years awaiting the user
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(14):
             r = self.client.get(url)
         self.assertEqual(r.context["awaiting"], 50)
         self.pending(450)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(14):
             r = self.client.get(url)
         self.assertEqual(r.context["awaiting"], 500)
         self.assertEqual(len(r.context["review_page"].object_list), 50)
-        with self.assertNumQueries(11):
+        # the summary names the first hundred in plan order and counts the rest
+        self.assertEqual(len(r.context["summary"]["awaiting"]), 100)
+        self.assertContains(r, "en nog 400")
+        with self.assertNumQueries(14):
             self.client.get(url, {"review": 10})
