@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -456,6 +456,12 @@ class SteeringRound(models.Model):
     )
     opened = models.DateTimeField(_("opened"), default=timezone.now)
     closed = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Its accepted updates per status ({"on_track": 12, …}), counted when the round closes
+    # (its updates are locked from then on) and cleared when it reopens: the dashboard's
+    # trend reads closed rounds from here instead of counting every update ever accepted.
+    status_counts = models.JSONField(
+        _("accepted updates per status at closing"), null=True, blank=True, editable=False
+    )
 
     objects = SteeringRoundQuerySet.as_manager()
 
@@ -484,6 +490,12 @@ class SteeringRound(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == self.State.OPEN
+
+    def count_statuses(self) -> dict[str, int]:
+        """Its accepted updates per status, counted in SQL (kept in status_counts at closing)."""
+        return dict(
+            self.updates.accepted().order_by().values_list("status").annotate(n=Count("pk"))
+        )
 
     def clean(self):
         if self.deadline and self.meeting_date and self.deadline > self.meeting_date:

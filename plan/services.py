@@ -152,11 +152,13 @@ def steering_round_close(*, steering_round: SteeringRound, by: User) -> None:
         raise ValidationError(_("This update round is already closed."))
     locked.state = SteeringRound.State.CLOSED
     locked.closed = timezone.now()
-    locked.save(update_fields=["state", "closed"])
+    locked.status_counts = locked.count_statuses()
+    locked.save(update_fields=["state", "closed", "status_counts"])
     SteeringRoundEvent.objects.create(
         steering_round=locked, action=SteeringRoundEvent.Action.CLOSED, by=by
     )
     steering_round.state, steering_round.closed = locked.state, locked.closed
+    steering_round.status_counts = locked.status_counts
 
 
 def progress_update_submit(**kwargs) -> ProgressUpdate:
@@ -528,13 +530,14 @@ def steering_round_reopen(*, steering_round: SteeringRound, by: User, reason: st
         )
     if SteeringRound.objects.open().exists():
         raise ValidationError(_("Close the current update round first."))
-    locked.state, locked.closed = SteeringRound.State.OPEN, None
+    locked.state, locked.closed, locked.status_counts = SteeringRound.State.OPEN, None, None
     try:
         with transaction.atomic():
-            locked.save(update_fields=["state", "closed"])
+            locked.save(update_fields=["state", "closed", "status_counts"])
     except IntegrityError:  # another round was opened at the same moment
         raise ValidationError(_("Close the current update round first.")) from None
     SteeringRoundEvent.objects.create(
         steering_round=locked, action=SteeringRoundEvent.Action.REOPENED, by=by, reason=reason
     )
     steering_round.state, steering_round.closed = locked.state, locked.closed
+    steering_round.status_counts = None

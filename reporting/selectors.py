@@ -554,7 +554,9 @@ def dashboard(*, plan: Plan, today, team=None, target_group=None) -> dict:
         )
         .order_by("spearhead__number", "number")
     )
-    trend, changes = _rounds_trend_and_changes(efforts=efforts)
+    trend, changes = _rounds_trend_and_changes(
+        plan=plan, efforts=efforts, narrowed=team is not None or target_group is not None
+    )
     well_served = sorted(
         (goal for goal in goals if goal.running >= MANY_EFFORTS), key=lambda goal: -goal.running
     )
@@ -589,25 +591,34 @@ def dashboard(*, plan: Plan, today, team=None, target_group=None) -> dict:
     }
 
 
-def _rounds_trend_and_changes(*, efforts) -> tuple:
-    """Status distribution per update round (a chart, counted in SQL), and what changed
-    between the last two rounds: status changes, new and finished efforts, each counted
-    and listed up to LIST_LIMIT."""
-    # counted from an index (effort, round, status) alone; the rounds' dates read apart
-    counted = (
-        ProgressUpdate.objects.accepted()
-        .filter(effort__in=efforts)
-        .order_by()
-        .values_list("steering_round_id", "status")
-        .annotate(n=Count("pk"))
-    )
-    rounds: dict[int, dict] = defaultdict(lambda: {"counts": {}})
-    for round_id, status, count in counted:
-        rounds[round_id]["counts"][Effort.Status(status)] = count
-    for round_id, meeting_date in SteeringRound.objects.filter(pk__in=list(rounds)).values_list(
-        "pk", "meeting_date"
+def _rounds_trend_and_changes(*, plan: Plan, efforts, narrowed: bool) -> tuple:
+    """Status distribution per update round (a chart), and what changed between the last two
+    rounds: status changes, new and finished efforts, each counted and listed up to
+    LIST_LIMIT."""
+    rounds: dict[int, dict] = {}
+    live = []  # the rounds whose accepted updates are counted now
+    for round_id, meeting_date, frozen in SteeringRound.objects.filter(plan=plan).values_list(
+        "pk", "meeting_date", "status_counts"
     ):
-        rounds[round_id]["date"] = meeting_date
+        # a closed round's counts were kept when it closed; a narrowed dashboard counts anew
+        counts = {} if frozen is None or narrowed else frozen
+        rounds[round_id] = {"date": meeting_date, "counts": counts}
+        if frozen is None or narrowed:
+            live.append(round_id)
+    if live:
+        # counted from an index (effort, round, state, status) alone
+        counted = (
+            ProgressUpdate.objects.accepted()
+            .filter(effort__in=efforts, steering_round_id__in=live)
+            .order_by()
+            .values_list("steering_round_id", "status")
+            .annotate(n=Count("pk"))
+        )
+        for round_id, status, count in counted:
+            rounds[round_id]["counts"][status] = count
+    for data in rounds.values():
+        data["counts"] = {Effort.Status(status): n for status, n in data["counts"].items() if n}
+    rounds = {round_id: data for round_id, data in rounds.items() if data["counts"]}
     ordered = sorted(rounds.items(), key=lambda item: item[1]["date"])
     trend = None
     if ordered:

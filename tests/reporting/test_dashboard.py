@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from plan import services
 from plan.models import Effort, Goal, Plan, ProgressUpdate, SteeringRound
 from plan.roles import Role
 from plan.selectors import plan_current
@@ -117,6 +118,39 @@ class DashboardTestCase(BaseTestCase):
         self.client.force_login(self.alice)
         listed = self.client.get(effort_list, {"attention": "true"}).context["page"]
         self.assertEqual([e.pk for e in listed], [self.other_effort.pk])
+
+    def test_a_closed_round_keeps_its_counts_for_the_trend(self):
+        steering_round = services.steering_round_open(
+            meeting_date=date(2023, 3, 15), deadline=date(2023, 3, 1), opened_by=self.bob
+        )
+        for effort, status, author in (
+            (self.effort, "on_track", self.alice),
+            (self.other_effort, "delayed", self.charlie),
+        ):
+            update = services.progress_update_submit(
+                effort=effort,
+                steering_round=steering_round,
+                author=author,
+                status=status,
+                progress=40,
+                note="Stand",
+            )
+            services.progress_update_review(update=update, by=self.bob, accept=True)
+        before = self.get().context["trend"].rows
+        services.steering_round_close(steering_round=steering_round, by=self.bob)
+        steering_round.refresh_from_db()
+        self.assertEqual(steering_round.status_counts, {"on_track": 1, "delayed": 1})
+        # the closed round reads as it did while open, from what closing kept
+        self.assertEqual(self.get().context["trend"].rows, before)
+        # narrowed to a team, it is counted anew: only that team's effort
+        narrowed = self.get(team=self.other_effort.team_id).context["trend"]
+        self.assertEqual(sum(n for n in narrowed.rows[0][1:] if isinstance(n, int)), 1)
+        services.steering_round_reopen(
+            steering_round=steering_round, by=self.bob, reason="Vergeten"
+        )
+        steering_round.refresh_from_db()
+        self.assertIsNone(steering_round.status_counts)
+        self.assertEqual(self.get().context["trend"].rows, before)
 
     def test_the_trend_and_what_changed_since_the_previous_round(self):
         first = SteeringRound.objects.create(

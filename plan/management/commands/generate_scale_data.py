@@ -160,6 +160,9 @@ class Command(BaseCommand):
                 )
                 for effort in reported
             )
+            if not last:  # as steering_round_close keeps them
+                steering_round.status_counts = steering_round.count_statuses()
+                steering_round.save(update_fields=["status_counts"])
 
     def _monitor(self, rng):
         all_goals = list(Goal.objects.order_by("pk"))
