@@ -207,15 +207,16 @@ class DashboardTestCase(BaseTestCase):
         self.assertContains(r, 'alt="Grafiek: Inspanningen per speerpunt en status.')
 
     def test_the_same_queries_for_a_bigger_plan(self):
-        # session, user, plan, counts per spearhead and status, spearheads, goals with their
-        # running efforts, the first priority, overdue and attention efforts, the rounds'
-        # counts, monitor, and the filter choices (teams, target groups); with two or more
-        # update rounds five more, for the changes between the last two; and the plan years
-        # awaiting the user's decision, for the notice and the menu (plan.context_processors)
-        with self.assertNumQueries(14):
+        # session, user, plan, counts per spearhead and status, spearheads, goals and their
+        # running efforts (two), the first priority, overdue and attention efforts, the rounds
+        # (with the counts kept at closing), monitor, and the filter choices (teams, target
+        # groups); with an open round its count; with two or more update rounds five more,
+        # for the changes between the last two; and the plan years awaiting the user's
+        # decision, for the notice and the menu (plan.context_processors)
+        with self.assertNumQueries(15):
             self.get()
         self.add_efforts(25)
-        with self.assertNumQueries(14):
+        with self.assertNumQueries(15):
             self.get()
 
 
@@ -255,4 +256,4 @@ class DashboardScaleTestCase(TestCase):
         call_command("generate_scale_data", factor=10, force=True, verbosity=0)
         self.assertEqual(Effort.objects.filter(spearhead__plan=plan_current()).count(), 500)
         self.assertEqual(self.cold_queries(), real)
-        self.assertLessEqual(real, 20)
+        self.assertLessEqual(real, 21)
