@@ -23,7 +23,9 @@ from ..widgets import bootstrap_classes
 
 manage_rounds = permission_required("plan.change_steeringround", raise_exception=True)
 MISSING_PER_PAGE = 50
-UPDATES_PER_PAGE = 50
+# each update is a full article (note, next steps, risks): 25 make a page to read, and
+# keep a cold page at 10x as quick as the other pages
+UPDATES_PER_PAGE = 25
 
 
 def my_efforts(request):

@@ -62,20 +62,20 @@ class RoundDetailTestCase(RoundTestCase):
         self.assertLess(html.index("Toelichting 1.1"), second)
         self.assertLess(second, html.index("Toelichting 3.1"))
 
-    def test_fifty_updates_a_page_with_a_labelled_page_navigation(self):
-        self.add_efforts(60)
+    def test_twenty_five_updates_a_page_with_a_labelled_page_navigation(self):
+        self.add_efforts(35)
         self.round.efforts.set(Effort.objects.all())
         for effort in Effort.objects.all():
             submit(effort, self.round, self.charlie, accepted_by=self.bob)
         self.client.force_login(self.wethouder)
         r = self.client.get(self.url)
-        self.assertEqual(len(r.context["page"].object_list), 50)
-        self.assertContains(r, "62 updates, per speerpunt. Getoond: 1 tot en met 50.")
+        self.assertEqual(len(r.context["page"].object_list), 25)
+        self.assertContains(r, "37 updates, per speerpunt. Getoond: 1 tot en met 25.")
         self.assertContains(r, '<nav aria-label="Pagina’s met updates">')
         self.assertContains(r, '<span class="page-link">Pagina 1 van 2</span>', html=True)
         r = self.client.get(self.url, {"page": 2})
         self.assertEqual(len(r.context["page"].object_list), 12)
-        self.assertContains(r, "Getoond: 51 tot en met 62.")
+        self.assertContains(r, "Getoond: 26 tot en met 37.")
         self.assertContains(r, "Vorige")
 
     def test_it_runs_the_same_queries_for_many_updates(self):
