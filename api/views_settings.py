@@ -1,11 +1,14 @@
 """The user's settings page ("Mijn instellingen") and its API tokens section: make a token
-(its key is shown once) and revoke one. Every view needs a login."""
+(its key is shown once) and revoke one. Every view needs a login. The page also holds the
+e-mail digest's settings (notifications.views)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from notifications.forms import preference_form
 
 from .forms import ApiTokenForm
 from .models import ACTIVE_TOKENS_PER_USER, ApiToken
@@ -14,9 +17,10 @@ from .services import api_token_create
 NEW_KEY_SESSION = "api_new_token_key"  # the new key, from the POST to the page that shows it
 
 
-def account_settings(request, form=None, status=200):
+def account_settings(request, form=None, status=200, notification_form=None):
     context = {
         "token_form": form or ApiTokenForm(),
+        "notification_form": notification_form or preference_form(request.user),
         "tokens": ApiToken.objects.filter(user=request.user).order_by("-created", "-pk"),
         "new_key": request.session.pop(NEW_KEY_SESSION, None),  # shown once
         "token_limit": ACTIVE_TOKENS_PER_USER,

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "plan",
     "reporting",
     "api",
+    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from api.views_settings import account_settings, token_create, token_revoke
+from notifications.views import notification_settings
 
 from .views import (
     LoginView,
@@ -27,6 +28,11 @@ urlpatterns = [
     ),
     path("accounts/password_change/", PasswordChangeView.as_view(), name="password_change"),
     path("accounts/settings/", account_settings, name="account-settings"),
+    path(
+        "accounts/settings/notifications/",
+        notification_settings,
+        name="notification-settings",
+    ),
     path("accounts/settings/tokens/", token_create, name="token-create"),
     path("accounts/settings/tokens/<int:pk>/revoke/", token_revoke, name="token-revoke"),
     path("accounts/", include("django.contrib.auth.urls")),

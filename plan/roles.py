@@ -44,6 +44,14 @@ AUDIT_LOG_PERMISSIONS = [
 ]
 
 
+# Who asked for which e-mails, and which daily digests went out: read in the admin by the
+# programme manager, written only by the settings page and the send_digests command.
+NOTIFICATION_PERMISSIONS = [
+    "notifications.view_notificationpreference",
+    "notifications.view_digestsent",
+]
+
+
 def _plan_perms(*actions: str) -> list[str]:
     return [f"plan.{action}_{model}" for model in PLAN_MODELS for action in actions]
 
@@ -51,7 +59,10 @@ def _plan_perms(*actions: str) -> list[str]:
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.STEERING_GROUP: _plan_perms("view"),
     Role.PROGRAMME_MANAGER: (
-        _plan_perms("add", "change", "delete", "view") + ["auth.view_user"] + AUDIT_LOG_PERMISSIONS
+        _plan_perms("add", "change", "delete", "view")
+        + ["auth.view_user"]
+        + AUDIT_LOG_PERMISSIONS
+        + NOTIFICATION_PERMISSIONS
     ),
     Role.CLIENT: _plan_perms("view"),
     Role.DIRECTORS: _plan_perms("view"),

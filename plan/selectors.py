@@ -26,6 +26,7 @@ from .models import (
     Effort,
     Goal,
     IndicatorValue,
+    Milestone,
     Partner,
     Plan,
     PlanYear,
@@ -459,9 +460,97 @@ def round_contacts(*, efforts) -> dict:
 
 
 def round_missing_by_contact(*, steering_round: SteeringRound) -> dict:
-    """`round_contacts` for the round's efforts that still owe an update."""
-    missing = steering_round.efforts.exclude(Exists(_sent_update(steering_round)))
+    """`round_contacts` for the round's efforts that still owe an update, each with
+    `update_state`: None (nothing written yet), a draft or returned."""
+    state = ProgressUpdate.objects.filter(
+        effort=OuterRef("pk"), steering_round=steering_round
+    ).values("state")[:1]
+    missing = steering_round.efforts.exclude(Exists(_sent_update(steering_round))).annotate(
+        update_state=Subquery(state)
+    )
     return round_contacts(efforts=missing)
+
+
+ATTENTION_STATUSES = (Effort.Status.AT_RISK, Effort.Status.DELAYED)  # needs attention, stagnates
+
+
+def round_previous(*, steering_round: SteeringRound) -> SteeringRound | None:
+    """The round whose meeting came last before this one's (one query)."""
+    earlier = Q(meeting_date__lt=steering_round.meeting_date) | Q(
+        meeting_date=steering_round.meeting_date, pk__lt=steering_round.pk
+    )
+    return SteeringRound.objects.filter(earlier).order_by("-meeting_date", "-pk").first()
+
+
+def round_meeting(*, steering_round: SteeringRound) -> dict:
+    """What the steering group discusses at the round's meeting (plan/round_meeting.html):
+    what changed since the previous round's accepted updates, the accepted updates per
+    spearhead, overdue milestones, and the decisions to take. Five queries, whatever the
+    number of efforts."""
+    previous = round_previous(steering_round=steering_round)
+    efforts = list(
+        steering_round.efforts.select_related("spearhead", "team").order_by(
+            "spearhead__number", "number"
+        )
+    )
+    updates = {
+        row[0]: row[1:]
+        for row in steering_round.updates.values_list(
+            "effort_id", "state", "status", "progress", "note"
+        )
+    }
+    before = {}
+    if previous is not None:
+        before = {
+            row[0]: row[1:]
+            for row in previous.updates.accepted().values_list("effort_id", "status", "progress")
+        }
+    changes, spearheads, awaiting, missing, attention = [], [], [], [], []
+    for effort in efforts:
+        state, status, progress, note = updates.get(effort.pk, (None, None, None, ""))
+        accepted = state == ProgressUpdate.State.ACCEPTED
+        if accepted:
+            if not spearheads or spearheads[-1]["spearhead"] != effort.spearhead:
+                spearheads.append({"spearhead": effort.spearhead, "rows": []})
+            spearheads[-1]["rows"].append(
+                {"effort": effort, "status": status, "progress": progress, "note": note}
+            )
+            old = before.get(effort.pk)
+            if old is not None and old != (status, progress):
+                changes.append(
+                    {
+                        "effort": effort,
+                        "old_status": old[0],
+                        "old_progress": old[1],
+                        "status": status,
+                        "progress": progress,
+                    }
+                )
+        elif state == ProgressUpdate.State.SUBMITTED:
+            awaiting.append(effort)
+        else:
+            effort.update_state = state  # none, a draft or returned
+            missing.append(effort)
+        current = status if accepted else effort.status
+        if current in ATTENTION_STATUSES:
+            attention.append({"effort": effort, "status": current})
+    milestones = (
+        Milestone.objects.overdue(steering_round.meeting_date)
+        .filter(effort__steering_rounds=steering_round)
+        .select_related("effort__spearhead", "owner")
+        .order_by("due", "effort__spearhead__number", "effort__number", "pk")
+    )
+    return {
+        "previous": previous,
+        "changes": changes,
+        "spearheads": spearheads,
+        "accepted_count": sum(len(group["rows"]) for group in spearheads),
+        "overdue_milestones": list(milestones),
+        "awaiting": awaiting,
+        "missing": missing,
+        "attention": attention,
+        "effort_count": len(efforts),
+    }
 
 
 def my_efforts(*, user) -> dict:

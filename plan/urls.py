@@ -24,6 +24,7 @@ urlpatterns = [
     path("rounds/", views.round_list, name="round-list"),
     path("rounds/new/", views.round_create, name="round-create"),
     path("rounds/<int:pk>/", views.round_detail, name="round-detail"),
+    path("rounds/<int:pk>/meeting/", views.round_meeting, name="round-meeting"),
     path("rounds/<int:pk>/completeness/", views.round_completeness, name="round-completeness"),
     path("rounds/<int:pk>/accept/", views.round_accept, name="round-accept"),
     path("updates/<int:pk>/review/", views.update_review, name="update-review"),

@@ -99,6 +99,22 @@ def site(db, settings, tmp_path):
     milestone = Milestone.objects.create(
         effort=effort, title="Convenant getekend", due=today - timedelta(days=3)
     )
+    # a third effort changed since the previous meeting: on track at 20%, now at risk at 35%
+    from plan.models import SteeringRound
+
+    changed = steering_round.efforts.exclude(pk__in=[effort.pk, other.pk, missing.pk]).first()
+    previous = SteeringRound.objects.create(
+        meeting_date=today - timedelta(weeks=26), deadline=today - timedelta(weeks=28),
+        state=SteeringRound.State.CLOSED,
+    )  # fmt: skip
+    for the_round, status, progress in [
+        (previous, "on_track", 20),
+        (steering_round, "at_risk", 35),
+    ]:
+        ProgressUpdate.objects.create(
+            effort=changed, steering_round=the_round, author=users["regiegroep"], status=status,
+            progress=progress, note="Toelichting & meer", state=ProgressUpdate.State.ACCEPTED,
+        )  # fmt: skip
     goal = effort.goals.order_by("number").first()
     indicator, value = monitor_with_targets(goal=goal)
     return {
@@ -165,6 +181,7 @@ def pages(site) -> list[tuple[str, str | None, str, dict | None]]:
         ("rounds", "opgavemanager", reverse("plan:round-list"), None),
         ("rounds-errors", "opgavemanager", reverse("plan:round-create"), {}),
         ("round", "opgavemanager", reverse("plan:round-detail", args=[steering_round.pk]), None),
+        ("round-meeting", "lezer", reverse("plan:round-meeting", args=[steering_round.pk]), None),
         (
             "completeness",
             "opgavemanager",
@@ -214,6 +231,12 @@ def pages(site) -> list[tuple[str, str | None, str, dict | None]]:
         ("annual-report", "opgavemanager", reverse("reporting:annual-report", args=[2022]), None),
         ("account-settings", "lezer", reverse("account-settings"), None),
         ("account-settings-errors", "lezer", reverse("token-create"), {"name": ""}),
+        (
+            "account-settings-digest-errors",
+            "lezer",
+            reverse("notification-settings"),
+            {"digest": "on", "language": "fr"},
+        ),
         ("api-docs", None, reverse("api:docs"), None),
         (
             "annual-report-chapter",

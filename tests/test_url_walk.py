@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from api.services import api_token_create
+from notifications.models import DigestSent, NotificationPreference
 from plan.models import (
     Effort,
     Indicator,
@@ -90,7 +91,13 @@ MANAGER_ONLY = {
     "plan:indicator-value-edit",
 }
 # The admin shows these to whoever may view them and lets nobody add, change or delete them.
-READ_ONLY_IN_ADMIN = {AccessLog, AccessFailureLog, AccessAttempt}
+READ_ONLY_IN_ADMIN = {
+    AccessLog,
+    AccessFailureLog,
+    AccessAttempt,
+    NotificationPreference,
+    DigestSent,
+}
 
 
 def walk(patterns=None, namespace=""):
@@ -206,6 +213,8 @@ class UrlWalkBase(BaseTestCase):
             report_sha256=hashlib.sha256(pdf).hexdigest(),
             adopted=now,
         )
+        NotificationPreference.objects.create(user=cls.alice, digest=False, language="en")
+        DigestSent.objects.create(user=cls.charlie, day=date(2023, 2, 22))
         sign_in = {"ip_address": "192.0.2.1", "user_agent": "test", "attempt_time": now}
         AccessLog.objects.create(username="alice", **sign_in)
         AccessFailureLog.objects.create(username="alice", **sign_in)
@@ -227,6 +236,7 @@ class UrlWalkBase(BaseTestCase):
             "plan:milestone-edit": [self.milestone.pk],
             "plan:milestone-done": [self.milestone.pk],
             "plan:round-detail": [self.round.pk],
+            "plan:round-meeting": [self.round.pk],
             "plan:round-completeness": [self.round.pk],
             "plan:round-reminders": [self.round.pk],
             "plan:round-close": [self.round.pk],
@@ -392,7 +402,7 @@ class UrlWalkTestCase(UrlWalkBase):
                         self.assertEqual(status, 302, "anonymous must be sent to login")
                     if name in PUBLIC | API_LOGGED_IN and name.startswith("api:"):
                         self.assertEqual(status, 200 if user or name in PUBLIC else 401)
-                    if user is not None and name == "token-revoke":
+                    if user is not None and name in ("token-revoke", "notification-settings"):
                         self.assertEqual(status, 405)  # POST only
                     if user is not None and name in MANAGER_ONLY:
                         expected = 200 if visitor == Role.PROGRAMME_MANAGER else 403

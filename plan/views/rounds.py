@@ -101,6 +101,14 @@ def round_detail(request, pk):
     return render(request, "plan/round_detail.html", context)
 
 
+def round_meeting(request, pk):
+    """The meeting's agenda, to read on screen or print on A4: for whoever may see the round
+    (as round_detail: every logged-in user), accepted updates only, no drafts' contents."""
+    steering_round = get_object_or_404(SteeringRound, pk=pk)
+    context = {"round": steering_round, **selectors.round_meeting(steering_round=steering_round)}
+    return render(request, "plan/round_meeting.html", context)
+
+
 def round_minutes(request, pk):
     """The minutes file, only for logged-in users (media files are not public)."""
     steering_round = get_object_or_404(SteeringRound, pk=pk)

@@ -61,6 +61,7 @@ HTML_PATTERNS: dict[str, tuple[str, ...]] = {
     "plan:round-list": EVERYONE,
     "plan:round-create": MANAGER,
     "plan:round-detail": EVERYONE,
+    "plan:round-meeting": EVERYONE,
     "plan:round-completeness": MANAGER,
     "plan:round-close": MANAGER,
     "plan:round-reopen": MANAGER,
@@ -108,6 +109,7 @@ NOT_HTML: dict[str, str] = {
     "reporting:annual-report-pdf": "PDF download",
     "reporting:export-xlsx": "xlsx download",
     "reporting:export-ods": "ods download",
+    "notification-settings": "POST only; redirects to the settings page (test_forms_with_errors)",
     "token-create": "POST only; redirects to the settings page (tests/browser/test_api_docs.py)",
     "token-revoke": "POST only; redirects to the settings page (tests/browser/test_api_docs.py)",
     "api:schema": "the OpenAPI schema (YAML or JSON)",
@@ -247,6 +249,11 @@ def site(plan_data, settings, tmp_path):
         path_info="/accounts/login/",
     )
     User.objects.create_superuser(SUPERUSER, f"{SUPERUSER}@example.org", f"demo-{SUPERUSER}")
+    # a digest setting and a digest sent, for the admin's read-only lists
+    from notifications.models import DigestSent, NotificationPreference
+
+    NotificationPreference.objects.create(user=lead, digest=False, language="en")
+    DigestSent.objects.create(user=manager, day=today)
     lezer = User.objects.get(username="lezer")
     goal = own.goals.order_by("number").first() or other.goals.order_by("number").first()
     indicator, value = monitor_with_targets(goal=goal)
@@ -280,6 +287,7 @@ def args_for(name: str, site: dict, variant: str = "") -> list:
         "plan:milestone-create": [effort.pk],
         "plan:milestone-edit": [site["milestone"].pk],
         "plan:round-detail": [site["round"].pk],
+        "plan:round-meeting": [site["round"].pk],
         "plan:round-completeness": [site["round"].pk],
         "plan:round-close": [site["round"].pk],
         "plan:round-reopen": [site["round"].pk],
@@ -500,6 +508,13 @@ def test_forms_with_errors(checker, site):
         name = "plan:year-start → plan:year-list (error)"  # 2023 is not adopted yet
         checker.submit(page, form, manager, name, shows=alert)
 
+        # the digest settings with a language the form does not offer
+        goto(page, live_server, reverse("account-settings"))
+        form = f"main form[action='{reverse('notification-settings')}']"
+        page.locator(f"{form} input[name=language]").first.evaluate("el => { el.value = 'fr'; }")
+        name = "notification-settings → account-settings (errors)"
+        checker.submit(page, form, manager, name, status=400, shows=invalid)
+
         path = reverse("plan:effort-list") + "?status=bogus&team=abc"
         checker.visit(page, path, manager, "plan:effort-list (invalid filter)", shows=invalid)
         path = reverse("reporting:dashboard") + "?team=999999"
@@ -601,8 +616,12 @@ def test_admin_pages(checker, site):
     from plan.models import Partner
 
     visits, unavailable = admin_visits()
-    # Only axes' logs lack an add page (they are written by logins, not by hand).
-    assert all(name.startswith("admin:axes_") and name.endswith("_add") for name in unavailable)
+    # Only axes' logs and the notifications' records lack an add page (they are written by
+    # logins, the settings page and the daily digest, not by hand).
+    assert all(
+        name.startswith(("admin:axes_", "admin:notifications_")) and name.endswith("_add")
+        for name in unavailable
+    )
     effort, partner = site["effort"], Partner.objects.order_by("pk").first()
     extra = {
         "opgavemanager": [
