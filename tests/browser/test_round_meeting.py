@@ -19,12 +19,14 @@ def meeting(plan_data):
     from django.contrib.auth.models import User
 
     from plan.models import Milestone, ProgressUpdate, SteeringRound
+    from plan.selectors import plan_current
     from plan.services import steering_round_open
 
     manager = User.objects.get(username="opgavemanager")
     lead = User.objects.get(username="regiegroep")
     today = timezone.localdate()
     previous = SteeringRound.objects.create(
+        plan=plan_current(),
         meeting_date=today - timedelta(weeks=26),
         deadline=today - timedelta(weeks=28),
         state=SteeringRound.State.CLOSED,
@@ -91,3 +93,29 @@ def test_printed_it_leaves_out_the_navigation_and_fills_a4(page, live_server, me
     assert "Internationalisering Leiden" in text
     assert "Agenda van het overleg" in text
     assert "Mijn inspanningen" not in text  # the menu is not printed
+
+
+def test_a_lead_turns_the_digest_off_and_picks_english_by_keyboard_alone(
+    page, live_server, plan_data
+):
+    """On "Mijn instellingen", Tab to the digest's checkbox, untick it with Space, move the
+    language to English with an arrow key and save with Enter: the choice is kept."""
+    from notifications.models import NotificationPreference
+
+    from .test_steering_round import assert_focus_visible, tab_to
+
+    page.set_viewport_size(NARROW)
+    login(page, live_server, "regiegroep")
+    goto(page, live_server, "/accounts/settings/")
+    tab_to(page, "el => el.name === 'digest'")
+    assert_focus_visible(page)
+    page.keyboard.press("Space")
+    tab_to(page, "el => el.name === 'language'", max_tabs=3)
+    page.keyboard.press("ArrowDown")  # from Dutch (the default) to English
+    tab_to(page, "E-mailinstellingen opslaan", max_tabs=3)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("alert").or_(page.locator(".alert")).first.is_visible()
+    preference = NotificationPreference.objects.get(user__username="regiegroep")
+    assert (preference.digest, preference.language) == (False, "en")
+    assert axe_violations(page, "regiegroep") == ""
