@@ -104,6 +104,7 @@ def site(db, settings, tmp_path):
 
     changed = steering_round.efforts.exclude(pk__in=[effort.pk, other.pk, missing.pk]).first()
     previous = SteeringRound.objects.create(
+        plan=steering_round.plan,
         meeting_date=today - timedelta(weeks=26), deadline=today - timedelta(weeks=28),
         state=SteeringRound.State.CLOSED,
     )  # fmt: skip
