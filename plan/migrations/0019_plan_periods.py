@@ -114,7 +114,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="plan",
             name="slug",
-            field=models.SlugField(blank=True, max_length=20, verbose_name="short name"),
+            field=models.SlugField(
+                blank=True, db_index=False, max_length=20, verbose_name="short name"
+            ),
         ),
         migrations.AddField(
             model_name="plan",
