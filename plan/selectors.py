@@ -416,11 +416,13 @@ def round_missing_by_contact(*, steering_round: SteeringRound) -> dict:
     return round_contacts(efforts=missing)
 
 
-def my_efforts(*, user) -> dict:
-    """The efforts a steering-group member looks after (their teams', or led by them), with
-    for the open round whether an update is in. Four queries."""
+def my_efforts(*, user, plan: Plan | None = None) -> dict:
+    """The efforts a steering-group member looks after (their teams', or led by them) in
+    `plan` (every plan when None), with for the open round whether an update is in. Four
+    queries."""
+    efforts = Effort.objects.all() if plan is None else Effort.objects.filter(spearhead__plan=plan)
     efforts = list(
-        Effort.objects.filter(Q(team__members=user) | Q(lead=user))
+        efforts.filter(Q(team__members=user) | Q(lead=user))
         .distinct()
         .select_related("spearhead", "team", "lead")
         .order_by("spearhead__number", "number")
