@@ -32,6 +32,8 @@ def update_review(request, pk):
         pk=pk,
     )
     periods.plan_viewed(request, update.steering_round.plan)
+    if request.method == "POST":
+        services.ensure_plan_open(update.steering_round.plan)  # a closed plan says so (403)
     own = update.author_id == request.user.pk
     form = UpdateReviewForm(request.POST or None)
     if request.method == "POST":
@@ -62,7 +64,12 @@ def update_review(request, pk):
         "round": update.steering_round,
         "form": form,
         "own": own,
-        "can_review": update.awaits_review and update.steering_round.is_open and not own,
+        "can_review": (
+            update.awaits_review
+            and update.steering_round.is_open
+            and not update.steering_round.plan.is_closed
+            and not own
+        ),
         "reviews": update.reviews.select_related("by"),
     }
     return render(request, "plan/update_review.html", context, status=400 if form.errors else 200)
@@ -77,6 +84,7 @@ def round_accept(request, pk):
     back = redirect("plan:round-completeness", pk=pk)
     if request.method != "POST":
         return back
+    services.ensure_plan_open(steering_round.plan)  # a closed plan says so (403)
     awaiting = selectors.round_awaiting_review(steering_round=steering_round)
     if request.POST.get("all"):
         chosen = awaiting

@@ -142,7 +142,11 @@ def round_completeness(request, pk):
         "team": chosen,
         "query": query,
         "review_page": review_page,
-        "can_review": steering_round.is_open and ProgressUpdate.may_review(request.user),
+        "can_review": (
+            steering_round.is_open
+            and not steering_round.plan.is_closed
+            and ProgressUpdate.may_review(request.user)
+        ),
         "user_pk": request.user.pk,
         **counts,
     }
@@ -160,6 +164,7 @@ def _int_or_none(value) -> int | None:
 @require_POST
 def round_reminders(request, pk):
     steering_round = _round(request, pk)
+    services.ensure_plan_open(steering_round.plan)  # no reminders in a closed plan
     try:
         result = services.steering_round_send_reminders(steering_round=steering_round)
     except ValidationError as error:

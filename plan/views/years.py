@@ -154,6 +154,7 @@ def year_narrative(request, year):
     if not request.user.has_perm("plan.change_planyear"):
         raise PermissionDenied
     plan = periods.plan_for_year(request, year)
+    services.ensure_plan_open(plan)  # a closed plan says so (403)
     plan_year = get_object_or_404(plan.years.defer("snapshot", "report_pdf"), year=year)
     if plan_year.is_frozen:
         messages.error(

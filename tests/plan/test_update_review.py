@@ -369,13 +369,14 @@ class CompletenessQueriesTestCase(RoundTestCase):
         # session, user, permissions (2), round, counts per team and summary, the missing
         # efforts (count and page), the updates awaiting review (count and page), the
         # menu's plan years awaiting the user
-        with self.assertNumQueries(11):
+        # and every plan, once, for the menu's plan switcher (plan.periods)
+        with self.assertNumQueries(12):
             r = self.client.get(url)
         self.assertEqual(r.context["awaiting"], 50)
         self.pending(450)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(12):
             r = self.client.get(url)
         self.assertEqual(r.context["awaiting"], 500)
         self.assertEqual(len(r.context["review_page"].object_list), 50)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(12):
             self.client.get(url, {"review": 10})
