@@ -507,7 +507,8 @@ def year_narrative_missing(*, plan_year: PlanYear) -> list[str]:
 
 
 def plan_years_awaiting(*, user) -> list[PlanYear]:
-    """The current plan's years whose next step is this user's (PLAN_YEAR_CHAIN): the role
+    """The open plans' years whose next step is this user's (PLAN_YEAR_CHAIN; a closed
+    plan's years take no more steps, and a draft successor has none yet): the role
     check and the years in one query. It runs on every page (the menu's badge), so its SQL
     is written once (compiling the same query with the ORM cost 3 ms a page), and it reads
     only the columns before the snapshot (SQLite reads a large snapshot's overflow pages to
@@ -525,8 +526,8 @@ def _awaiting_sql() -> str:
     whose_turn = " ".join("WHEN %s THEN %s" for _state in PLAN_YEAR_CHAIN)
     return (
         f"SELECT y.id, y.plan_id, y.year, y.state FROM {year} y "
-        f"WHERE y.plan_id = (SELECT p.id FROM {plan} p ORDER BY p.start_year DESC, p.id DESC "
-        f"LIMIT 1) AND EXISTS (SELECT 1 FROM {group} g JOIN {membership} m ON m.group_id = g.id "
+        f"WHERE y.plan_id IN (SELECT p.id FROM {plan} p WHERE p.closed IS NULL) "
+        f"AND EXISTS (SELECT 1 FROM {group} g JOIN {membership} m ON m.group_id = g.id "
         f"WHERE g.name = (CASE y.state {whose_turn} END) AND m.user_id = %s) "
         f"ORDER BY y.year"
     )

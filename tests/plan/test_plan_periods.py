@@ -245,6 +245,18 @@ class SinglePlanTestCase(BaseTestCase):
         self.assertEqual(self.client.get(reverse("plan:overview") + OLD).status_code, 200)
 
 
+class AwaitingDecisionTestCase(BaseTestCase):
+    def test_the_current_plans_years_stay_in_the_menu_beside_a_draft_successor(self):
+        from plan.selectors import plan_years_awaiting
+
+        client_user = make_user("client", role=Role.CLIENT)
+        PlanYear.objects.create(plan=self.plan, year=2024, state=PlanYear.State.ADVISED)
+        successor_start(self.plan, close=False)
+        self.assertEqual([y.year for y in plan_years_awaiting(user=client_user)], [2024])
+        Plan.objects.filter(pk=self.plan.pk).update(closed=timezone.now())
+        self.assertEqual(plan_years_awaiting(user=client_user), [])
+
+
 class ClosedPlanRefusesTestCase(PlanPeriodsTestCase):
     def assertRefused(self, response):
         self.assertContains(response, CLOSED_MESSAGE, status_code=403)
