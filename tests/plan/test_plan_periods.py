@@ -227,6 +227,17 @@ class DefaultAndArchiveTestCase(PlanPeriodsTestCase):
             r, "Dit plan is nog niet vastgesteld (nu: Vastgesteld door de ambtelijk opdrachtgever)"
         )
 
+    def test_a_closed_plans_rounds_offer_no_actions(self):
+        SteeringRound.objects.filter(pk=self.old_round.pk).update(state="closed")
+        r = self.get(reverse("plan:round-list") + OLD, self.bob)
+        self.assertIsNone(r.context["form"])
+        self.assertNotContains(r, reverse("plan:round-create"))
+        r = self.get(self.old_round.get_absolute_url(), self.bob)
+        self.assertNotContains(r, reverse("plan:round-reopen", args=[self.old_round.pk]))
+        self.assertNotContains(r, 'name="advice"')
+        r = self.get(reverse("plan:round-list"), self.bob)  # the current plan opens rounds
+        self.assertContains(r, reverse("plan:round-create"))
+
     def test_a_closed_plans_effort_shows_no_edit_links(self):
         r = self.get(self.effort.get_absolute_url(), self.bob)
         self.assertFalse(r.context["can_edit"])
