@@ -156,6 +156,16 @@ class DefaultAndArchiveTestCase(PlanPeriodsTestCase):
         years = [y.year for y in self.get(reverse("plan:year-list") + OLD).context["years"]]
         self.assertEqual(years, [2024])
 
+    def test_the_dashboards_monitor_stops_at_the_plans_last_year(self):
+        from plan.models import Indicator, IndicatorValue
+
+        indicator = Indicator.objects.create(name="Aandeel internationals", unit="%")
+        for year, value in [(2023, 10), (2024, 11), (2026, 14)]:
+            IndicatorValue.objects.create(indicator=indicator, year=year, value=value)
+        (old,) = self.get(reverse("reporting:dashboard") + OLD).context["monitor_standings"]
+        (new,) = self.get(reverse("reporting:dashboard")).context["monitor_standings"]
+        self.assertEqual((old["year"], new["year"]), (2024, 2026))
+
     def test_the_menu_keeps_the_plan_shown(self):
         r = self.get(reverse("plan:overview") + OLD)
         self.assertContains(r, f'href="{reverse("plan:effort-list")}{OLD}"')
