@@ -42,10 +42,11 @@ def import_upload(request):
 
 def _pending_plan(request, pending: dict | None):
     """The plan the pending upload is for (the current plan for an upload kept from before
-    plans had names in the session); a closed plan refuses (403, saying so)."""
+    plans had names in the session; None when its plan is gone); a closed plan refuses (403,
+    saying so)."""
     plans = periods.plans_all(request)
     slug = (pending or {}).get("plan")
-    plan = next((p for p in plans if p.slug == slug), None) or periods.current_of(plans)
+    plan = next((p for p in plans if p.slug == slug), None) if slug else periods.current_of(plans)
     if plan is not None:
         periods.plan_viewed(request, plan)
         services.ensure_plan_open(plan)

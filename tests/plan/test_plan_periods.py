@@ -497,3 +497,31 @@ PINNED = {  # each with the session, the user and the menu's plans and years awa
 # a closed plan's year offers no step and no texts to write: the user's groups and the
 # texts still missing are not read
 PINNED_CLOSED = {**PINNED, "year detail": 9}
+
+
+class ImportIntoChosenPlanTestCase(BaseTestCase):
+    def test_the_import_writes_into_the_plan_chosen_at_the_upload(self):
+        import shutil
+        import tempfile
+
+        from django.test import override_settings
+
+        from tests.workbooks import effort_row, xlsx
+
+        media = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, media)
+        with override_settings(MEDIA_ROOT=media):
+            successor = successor_start(self.plan, close=False)  # a draft: not current
+            self.client.force_login(self.bob)
+            file = xlsx([effort_row(Inspanning="Expat Centre, tweede fase")])
+            file.name = "plan.xlsx"
+            url = reverse("plan:import-upload") + "?plan=2025-2028"
+            self.assertContains(self.client.get(url), "geïmporteerd in het plan 2025-2028")
+            self.client.post(url, {"file": file})
+            self.assertContains(self.client.get(reverse("plan:import-preview")), "tweede fase")
+            r = self.client.post(reverse("plan:import-confirm"))
+            self.assertRedirects(r, reverse("plan:effort-list") + "?plan=2025-2028")
+        carried = Effort.objects.get(spearhead__plan=successor, spearhead__number=3, number=1)
+        self.assertEqual(carried.title, "Expat Centre, tweede fase")
+        self.effort.refresh_from_db()
+        self.assertEqual(self.effort.title, "Doorontwikkeling Expat Centre")
