@@ -135,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "plan.context_processors.awaiting_decision",
+                "plan.context_processors.plan_period",
             ],
         },
     },

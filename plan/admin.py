@@ -32,6 +32,49 @@ admin.site.site_title = _("Internationalisation Leiden")
 admin.site.index_title = _("Back office")
 
 
+class ClosedPlanAdmin:
+    """An object of a closed plan is shown read-only; saving or deleting it is refused with
+    services.PlanClosed's message, as in the portal and the import. `plan_path` leads from
+    the object to its plan ("" for the plan itself)."""
+
+    plan_path = ""
+
+    def plan_of(self, obj):
+        for name in filter(None, self.plan_path.split("__")):
+            obj = getattr(obj, name) if obj is not None else None
+        return obj
+
+    def _closed(self, obj) -> bool:
+        plan = self.plan_of(obj) if obj is not None else None
+        return plan is not None and plan.is_closed
+
+    def has_change_permission(self, request, obj=None):
+        return not self._closed(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._closed(obj) and super().has_delete_permission(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id is not None:
+            obj = self.get_object(request, object_id)
+            if self._closed(obj):
+                closed = services.PlanClosed(self.plan_of(obj))
+                if request.method == "POST":
+                    raise closed
+                self.message_user(request, closed.message, messages.WARNING)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if self._closed(obj):
+            raise services.PlanClosed(self.plan_of(obj))
+        return super().delete_view(request, object_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        services.ensure_plan_open(self.plan_of(obj))  # adding into a closed plan, too
+        super().save_model(request, obj, form, change)
+
+
 class SpearheadInline(admin.TabularInline):
     model = Spearhead
     extra = 0
@@ -39,8 +82,8 @@ class SpearheadInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
-    list_display = ["title", "start_year", "end_year"]
+class PlanAdmin(ClosedPlanAdmin, admin.ModelAdmin):
+    list_display = ["title", "slug", "start_year", "end_year", "state", "closed"]
     search_fields = ["title", "ambition"]
     inlines = [SpearheadInline]
 
@@ -103,7 +146,8 @@ class SpearheadEffortInline(admin.TabularInline):
 
 
 @admin.register(Spearhead)
-class SpearheadAdmin(admin.ModelAdmin):
+class SpearheadAdmin(ClosedPlanAdmin, admin.ModelAdmin):
+    plan_path = "plan"
     list_display = ["number", "name", "plan"]
     list_display_links = ["number", "name"]
     list_filter = ["plan"]
@@ -126,7 +170,8 @@ class SpearheadAdmin(admin.ModelAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(SimpleHistoryAdmin):
+class GoalAdmin(ClosedPlanAdmin, SimpleHistoryAdmin):
+    plan_path = "spearhead__plan"
     list_display = ["goal_code", "text", "spearhead", "effort_count"]
     list_display_links = ["goal_code", "text"]
     list_filter = ["spearhead"]
@@ -209,7 +254,8 @@ def _status_action(status):
 
 
 @admin.register(Effort)
-class EffortAdmin(SimpleHistoryAdmin):
+class EffortAdmin(ClosedPlanAdmin, SimpleHistoryAdmin):
+    plan_path = "spearhead__plan"
     list_display = [
         "effort_code",
         "title",
@@ -273,7 +319,7 @@ class EffortAdmin(SimpleHistoryAdmin):
         return effort.code
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None:
+        if obj is not None:  # can_edit: an editor, in an open plan
             return obj.can_edit(request.user) and super().has_change_permission(request)
         return super().has_change_permission(request)
 
@@ -282,7 +328,7 @@ class EffortAdmin(SimpleHistoryAdmin):
         return effort.version
 
     def save_model(self, request, obj, form, change):
-        if not change:
+        if not change:  # ClosedPlanAdmin refuses a new effort in a closed plan
             return super().save_model(request, obj, form, change)
         # the same service as the portal: version checked (by the form, under the lock held
         # since), raised, history by this user, goals, partners and target groups saved
@@ -304,7 +350,7 @@ class EffortAdmin(SimpleHistoryAdmin):
         done = skipped = 0
         efforts = (
             Effort.objects.filter(pk__in=queryset.values("pk"))
-            .select_related("team")
+            .select_related("team", "spearhead__plan")
             .select_for_update(of=("self",))
             .order_by("pk")
         )
@@ -341,7 +387,8 @@ class EffortAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SteeringRound)
-class SteeringRoundAdmin(admin.ModelAdmin):
+class SteeringRoundAdmin(ClosedPlanAdmin, admin.ModelAdmin):
+    plan_path = "plan"
     list_display = ["meeting_date", "deadline", "state"]
     list_filter = ["state"]
     search_fields = ["advice", "decisions"]
@@ -351,7 +398,8 @@ class SteeringRoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(ClosedPlanAdmin, SimpleHistoryAdmin):
+    plan_path = "steering_round__plan"
     list_display = ["effort", "steering_round", "status", "progress", "state", "author", "updated"]
     list_filter = ["steering_round", "status", "state"]
     # accepting goes through the review (services.progress_update_review), which puts the

@@ -26,6 +26,13 @@ def validate_search_words(value: str) -> None:
         )
 
 
+def filter_data(query_dict):
+    """The filters asked for in a GET query, without the plan shown (`?plan=`), or None."""
+    data = query_dict.copy()
+    data.pop("plan", None)
+    return data or None
+
+
 class EffortFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -87,6 +94,14 @@ class EffortFilter(django_filters.FilterSet):
     class Meta:
         model = Effort
         fields = ["q", "spearhead", "goal", "team", "status", "is_priority", "in_line"]
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if plan is not None:  # offer only the spearheads and goals of the plan shown
+            spearheads = self.filters["spearhead"]
+            spearheads.queryset = spearheads.queryset.filter(plan=plan)
+            goals = self.filters["goal"]
+            goals.queryset = goals.queryset.filter(spearhead__plan=plan)
 
     @property
     def form(self):

@@ -386,12 +386,23 @@ class IndicatorForm(forms.ModelForm):
         }
 
     def __init__(self, *args, plan, **kwargs):
-        """`plan`: the plan whose goals are offered (None: none yet)."""
+        """`plan`: the plan whose goals are offered (None: none yet). The goals of other
+        plans the indicator informs are kept as they are."""
         super().__init__(*args, **kwargs)
+        self.plan = plan
         goals = Goal.objects.filter(spearhead__plan=plan) if plan else Goal.objects.none()
         self.fields["goals"].queryset = goals.select_related("spearhead").order_by(
             "spearhead__number", "number"
         )
+
+    def clean_goals(self):
+        chosen = list(self.cleaned_data["goals"])
+        if self.instance.pk is None:
+            return chosen
+        others = self.instance.goals.all()
+        if self.plan is not None:
+            others = others.exclude(spearhead__plan=self.plan)
+        return [*chosen, *others]
 
 
 class IndicatorValueForm(forms.ModelForm):

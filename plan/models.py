@@ -387,18 +387,30 @@ class Effort(models.Model):
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("The end date may not be before the start date.")})
 
-    def can_edit(self, user) -> bool:
+    @property
+    def plan_is_closed(self) -> bool:
+        """Its plan closed: nothing of it changes any more. Load with
+        select_related("spearhead__plan") to ask without queries."""
+        return self.spearhead.plan.is_closed
+
+    def is_editor(self, user) -> bool:
         """The programme manager edits every effort; a steering-group member their team's, and
-        the lead the efforts they lead (as My efforts lists them and reminders ask them to)."""
+        the lead the efforts they lead (as My efforts lists them and reminders ask them to).
+        They also read its updates that are not accepted yet, in an open or a closed plan."""
         if not user.is_authenticated:
             return False
         if user.has_perm("plan.change_effort") or self.lead_id == user.pk:
             return True
         return self.team.members.filter(pk=user.pk).exists()
 
+    def can_edit(self, user) -> bool:
+        """An editor, while the effort's plan is open."""
+        return not self.plan_is_closed and self.is_editor(user)
+
     def can_edit_milestones(self, user) -> bool:
-        """The effort's lead and the programme manager add, edit and tick off milestones."""
-        if not user.is_authenticated:
+        """The effort's lead and the programme manager add, edit and tick off milestones,
+        while the effort's plan is open."""
+        if not user.is_authenticated or self.plan_is_closed:
             return False
         return self.lead_id == user.pk or user.has_perm("plan.change_effort")
 
@@ -824,7 +836,9 @@ class PlanYear(models.Model):
 
     def moves_for(self, user) -> list[dict]:
         """The moves this user may make now: at most one step forward (by the role whose turn
-        it is) and, for a reviewer, sending it back to draft."""
+        it is) and, for a reviewer, sending it back to draft. None in a closed plan."""
+        if self.plan.is_closed:
+            return []
         roles = set(user.groups.values_list("name", flat=True)) if user.is_authenticated else set()
         moves = []
         forward = PLAN_YEAR_CHAIN.get(self.state)

@@ -475,11 +475,15 @@ ATTENTION_STATUSES = (Effort.Status.AT_RISK, Effort.Status.DELAYED)  # needs att
 
 
 def round_previous(*, steering_round: SteeringRound) -> SteeringRound | None:
-    """The round whose meeting came last before this one's (one query)."""
+    """The round of the same plan whose meeting came last before this one's (one query)."""
     earlier = Q(meeting_date__lt=steering_round.meeting_date) | Q(
         meeting_date=steering_round.meeting_date, pk__lt=steering_round.pk
     )
-    return SteeringRound.objects.filter(earlier).order_by("-meeting_date", "-pk").first()
+    return (
+        SteeringRound.objects.filter(earlier, plan_id=steering_round.plan_id)
+        .order_by("-meeting_date", "-pk")
+        .first()
+    )
 
 
 def round_meeting(*, steering_round: SteeringRound) -> dict:
@@ -553,11 +557,13 @@ def round_meeting(*, steering_round: SteeringRound) -> dict:
     }
 
 
-def my_efforts(*, user) -> dict:
-    """The efforts a steering-group member looks after (their teams', or led by them), with
-    for the open round whether an update is in. Four queries."""
+def my_efforts(*, user, plan: Plan | None = None) -> dict:
+    """The efforts a steering-group member looks after (their teams', or led by them) in
+    `plan` (every plan when None), with for the open round whether an update is in. Four
+    queries."""
+    efforts = Effort.objects.all() if plan is None else Effort.objects.filter(spearhead__plan=plan)
     efforts = list(
-        Effort.objects.filter(Q(team__members=user) | Q(lead=user))
+        efforts.filter(Q(team__members=user) | Q(lead=user))
         .distinct()
         .select_related("spearhead", "team", "lead")
         .order_by("spearhead__number", "number")
@@ -642,7 +648,8 @@ def year_narrative_missing(*, plan_year: PlanYear) -> list[str]:
 
 
 def plan_years_awaiting(*, user) -> list[PlanYear]:
-    """The current plan's years whose next step is this user's (PLAN_YEAR_CHAIN): the role
+    """The open plans' years whose next step is this user's (PLAN_YEAR_CHAIN; a closed
+    plan's years take no more steps, and a draft successor has none yet): the role
     check and the years in one query. It runs on every page (the menu's badge), so its SQL
     is written once (compiling the same query with the ORM cost 3 ms a page), and it reads
     only the columns before the snapshot (SQLite reads a large snapshot's overflow pages to
@@ -660,8 +667,8 @@ def _awaiting_sql() -> str:
     whose_turn = " ".join("WHEN %s THEN %s" for _state in PLAN_YEAR_CHAIN)
     return (
         f"SELECT y.id, y.plan_id, y.year, y.state FROM {year} y "
-        f"WHERE y.plan_id = (SELECT p.id FROM {plan} p ORDER BY p.start_year DESC, p.id DESC "
-        f"LIMIT 1) AND EXISTS (SELECT 1 FROM {group} g JOIN {membership} m ON m.group_id = g.id "
+        f"WHERE y.plan_id IN (SELECT p.id FROM {plan} p WHERE p.closed IS NULL) "
+        f"AND EXISTS (SELECT 1 FROM {group} g JOIN {membership} m ON m.group_id = g.id "
         f"WHERE g.name = (CASE y.state {whose_turn} END) AND m.user_id = %s) "
         f"ORDER BY y.year"
     )

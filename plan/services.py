@@ -42,6 +42,31 @@ from .selectors import (
 from .spreadsheet.writer import efforts_write
 
 
+class PlanClosed(PermissionDenied):
+    """A write to a plan that has closed (its successor was adopted): refused everywhere, in
+    the portal, the admin and the import, with this message, shown to the user."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        super().__init__(
+            _("The plan %(plan)s is closed: it can no longer be changed.") % {"plan": plan.slug}
+        )
+
+    def __str__(self):
+        return self.args[0]
+
+    @property
+    def message(self) -> str:
+        return self.args[0]
+
+
+def ensure_plan_open(plan: Plan | None) -> None:
+    """Raise PlanClosed when `plan` is closed. Every service that writes plan data calls it,
+    with the plan read from the database or loaded with the object it changes."""
+    if plan is not None and plan.is_closed:
+        raise PlanClosed(plan)
+
+
 class EditConflict(Exception):
     """Someone else saved the effort after the editor loaded it."""
 
@@ -54,10 +79,15 @@ class EditConflict(Exception):
 def effort_lock(*, effort: Effort, loaded_version: int | None) -> int:
     """Lock the effort's row until the transaction ends and return its version; raise
     EditConflict, with what others changed, when that is not `loaded_version`. Call inside a
-    transaction (the admin's change view validates and saves in one)."""
-    current_version = (
-        Effort.objects.select_for_update().values_list("version", flat=True).get(pk=effort.pk)
+    transaction (the admin's change view validates and saves in one). Raise PlanClosed when
+    the effort's plan has closed (read in the same query)."""
+    current_version, closed, slug = (
+        Effort.objects.select_for_update(of=("self",))
+        .values_list("version", "spearhead__plan__closed", "spearhead__plan__slug")
+        .get(pk=effort.pk)
     )
+    if closed is not None:
+        raise PlanClosed(Plan(slug=slug, closed=closed))
     if current_version != loaded_version:
         changes = []
         if loaded_version is not None:
@@ -87,6 +117,7 @@ def steering_round_open(
     if deadline > meeting_date:
         raise ValidationError(_("The deadline must be on or before the meeting date."))
     plan = plan_current()
+    ensure_plan_open(plan)
     steering_round = SteeringRound.objects.create(
         plan=plan, meeting_date=meeting_date, deadline=deadline, opened_by=opened_by
     )
@@ -147,7 +178,7 @@ def steering_round_close(*, steering_round: SteeringRound, by: User) -> None:
     """Close the round: its updates are frozen from now on. The round's row is locked FOR
     UPDATE, so closing waits for the submissions in flight (they hold it FOR SHARE) and the
     ones after it find the round closed: no update lands in a closed round."""
-    locked = SteeringRound.objects.select_for_update().get(pk=steering_round.pk)
+    locked = _round_lock(steering_round)
     if not locked.is_open:
         raise ValidationError(_("This update round is already closed."))
     locked.state = SteeringRound.State.CLOSED
@@ -159,6 +190,18 @@ def steering_round_close(*, steering_round: SteeringRound, by: User) -> None:
     )
     steering_round.state, steering_round.closed = locked.state, locked.closed
     steering_round.status_counts = locked.status_counts
+
+
+def _round_lock(steering_round: SteeringRound) -> SteeringRound:
+    """Lock the round's row (not its plan's) and read it with its plan; a round of a closed
+    plan is refused."""
+    locked = (
+        SteeringRound.objects.select_for_update(of=("self",))
+        .select_related("plan")
+        .get(pk=steering_round.pk)
+    )
+    ensure_plan_open(locked.plan)
+    return locked
 
 
 def progress_update_submit(**kwargs) -> ProgressUpdate:
@@ -223,9 +266,15 @@ def progress_update_save(
 
 def _round_share_open(steering_round: SteeringRound) -> None:
     """Share-lock the round's row (closing waits for us; we do not wait for each other) and
-    refuse when it is closed: closing freezes its updates."""
-    state = _select_for_share(SteeringRound.objects.filter(pk=steering_round.pk).values("state"))
-    if state != [(SteeringRound.State.OPEN,)]:
+    refuse when it is closed: closing freezes its updates. So is a round of a closed plan."""
+    rows = _select_for_share(
+        SteeringRound.objects.filter(pk=steering_round.pk).values(
+            "state", "plan__closed", "plan__slug"
+        )
+    )
+    if rows and rows[0][1] is not None:
+        raise PlanClosed(Plan(slug=rows[0][2], closed=rows[0][1]))
+    if [row[:1] for row in rows] != [(SteeringRound.State.OPEN,)]:
         raise ValidationError(_("This update round is closed; updates can no longer be changed."))
 
 
@@ -375,6 +424,7 @@ def plan_year_transition(*, plan_year: PlanYear, to: str, by: User, comment: str
     before the transaction; the transaction then locks only this year's row, so no other
     writer waits for the rendering. Of two people pressing the same button at once, the
     second finds the state changed and is told so."""
+    ensure_plan_open(plan_year.plan)
     move = next((m for m in plan_year.moves_for(by) if m["to"] == to), None)
     if move is None:
         raise PermissionDenied(_("You may not take this step now."))
@@ -387,7 +437,7 @@ def plan_year_transition(*, plan_year: PlanYear, to: str, by: User, comment: str
         freeze = import_string(settings.PLAN_YEAR_REPORT)
         frozen = freeze(plan_year=plan_year, by=by, when=now)
     with transaction.atomic():
-        locked = PlanYear.objects.select_for_update().get(pk=plan_year.pk)
+        locked = _plan_year_lock(plan_year)
         if locked.state != plan_year.state:
             raise ValidationError(_("Someone else moved this year just now. Reload the page."))
         PlanYearStep.objects.create(
@@ -415,6 +465,16 @@ def plan_year_transition(*, plan_year: PlanYear, to: str, by: User, comment: str
     for name in ("state", *fields):
         setattr(plan_year, name, getattr(locked, name))
     return plan_year
+
+
+def _plan_year_lock(plan_year: PlanYear) -> PlanYear:
+    """Lock the year's row (not its plan's) and read it with its plan; a year of a closed
+    plan is refused."""
+    locked = (
+        PlanYear.objects.select_for_update(of=("self",)).select_related("plan").get(pk=plan_year.pk)
+    )
+    ensure_plan_open(locked.plan)
+    return locked
 
 
 def plan_year_notify(*, plan_year: PlanYear) -> list[str]:
@@ -464,7 +524,7 @@ def year_narrative_save(
     spearhead pk -> (Dutch, English)), sanitised by the models. Locks the year's row: refused
     once the year is adopted, and refused with NarrativeConflict when the texts were saved
     by someone else since `loaded_version` (0: none existed yet)."""
-    locked = PlanYear.objects.select_for_update().get(pk=plan_year.pk)
+    locked = _plan_year_lock(plan_year)
     if locked.is_frozen:
         raise ValidationError(_("The year has been adopted; its texts are frozen with the report."))
     narrative = YearNarrative.objects.filter(plan_year=locked).first()
@@ -498,6 +558,7 @@ def year_narrative_save(
 def plan_year_start_next(*, plan: Plan, by: User) -> PlanYear:
     """Open the next year's update as a draft once the latest year has been adopted. The draft
     is the living plan: every effort that is still running carries on in it."""
+    ensure_plan_open(plan)
     latest = plan.years.order_by("-year").first()
     if latest is not None and not latest.is_frozen:
         raise ValidationError(
@@ -519,7 +580,7 @@ def steering_round_reopen(*, steering_round: SteeringRound, by: User, reason: st
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the reason for reopening the round."))
-    locked = SteeringRound.objects.select_for_update().get(pk=steering_round.pk)
+    locked = _round_lock(steering_round)
     if locked.is_open:
         raise ValidationError(_("This update round is already open."))
     year = locked.meeting_date.year

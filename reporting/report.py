@@ -31,9 +31,18 @@ from .pdf import render_pdf
 LANGUAGES = ("nl", "en")
 
 
-def report_plan(year: int) -> Plan:
-    """The plan the report for `year` is about; 404 for a year outside it."""
-    plan = plan_current()
+def report_plan(year: int, *, plan: Plan | None = None) -> Plan:
+    """The plan the report for `year` is about: `plan` when given, else the current plan
+    when it holds the year, else the newest plan that does; 404 for a year outside them."""
+    if plan is None:
+        current = plan_current()
+        if current is not None and current.start_year <= year <= current.end_year:
+            return current
+        plan = (
+            Plan.objects.filter(start_year__lte=year, end_year__gte=year)
+            .order_by("-start_year", "-pk")
+            .first()
+        )
     if plan is None or not plan.start_year <= year <= plan.end_year:
         raise Http404("No plan for that year")
     return plan
@@ -342,12 +351,12 @@ def plan_year_freeze(*, plan_year: PlanYear, by, when: datetime) -> tuple[dict, 
     return snapshot, pdf
 
 
-def annual_report_pdf(*, year: int, language: str = "nl") -> bytes:
+def annual_report_pdf(*, year: int, language: str = "nl", plan: Plan | None = None) -> bytes:
     """The report of `year` as PDF, as it stands now. Rendering takes seconds, so the PDF is
     kept in the cache under a hash of everything it is rendered from (its data, its steps,
     the day, the language and the templates): a pure function of its input, never stale."""
     with translation.override(language):
-        plan = report_plan(year)
+        plan = report_plan(year, plan=plan)
         data, plan_year, steps = _report_source(plan=plan, year=year)
         source = [
             data,

@@ -566,7 +566,7 @@ def dashboard(*, plan: Plan, today, team=None, target_group=None) -> dict:
     well_served = sorted(
         (goal for goal in goals if goal.running >= MANY_EFFORTS), key=lambda goal: -goal.running
     )
-    monitor = monitor_values()
+    monitor = monitor_values(up_to=plan.end_year)  # an earlier plan: the figures of its years
     return {
         "effort_count": sum(row["total"] for row in per_spearhead),
         "per_spearhead": per_spearhead,

@@ -254,6 +254,30 @@ def pages(site) -> list[tuple[str, str | None, str, dict | None]]:
     ]
 
 
+def plan_period_pages(site):
+    """(file name, username, URL, status) with a second plan: yields the draft's pages, then
+    adopts it (closing 2021-2024) and yields the closed plan's pages."""
+    from plan.models import Plan
+    from plan.selectors import plan_current
+    from tests.plan.test_plan_periods import successor_start
+
+    old = plan_current()
+    successor = successor_start(old, close=False)
+    yield "two-plans-overview", "lezer", reverse("plan:overview"), 200
+    yield "draft-plan-overview", "lezer", reverse("plan:overview") + "?plan=2025-2028", 200
+    Plan.objects.filter(pk=successor.pk).update(state=Plan.State.ADOPTED, adopted=timezone.now())
+    Plan.objects.filter(pk=old.pk).update(closed=timezone.now())
+    query = "?plan=2021-2024"
+    effort = site["effort"]
+    yield "closed-plan-overview", "lezer", reverse("plan:overview") + query, 200
+    yield "closed-plan-efforts", "lezer", reverse("plan:effort-list") + query, 200
+    yield "closed-plan-dashboard", "wethouder", reverse("reporting:dashboard") + query, 200
+    yield "closed-plan-effort", "regiegroep", effort.get_absolute_url(), 200
+    yield "closed-plan-year", "opgavemanager", reverse("plan:year-detail", args=[2023]), 200
+    edit = reverse("plan:effort-edit", args=[effort.pk])
+    yield "closed-plan-edit-refused", "opgavemanager", edit, 403
+
+
 REAL_3_1 = (
     "De begeleiding van de doorontwikkeling van het Expat Centre Leiden naar een "
     "International Centre"
@@ -313,6 +337,17 @@ def test_main_pages_are_valid_html(site, tmp_path, capsys):
         path = out / f"{name}.html"
         path.write_bytes(response.content)
         files[path.name] = f"{name} ({reverse('login')} as anonymous)"
+
+    # issue 14: the next plan as a draft (the switcher, the draft's banner), then adopted, so
+    # that 2021-2024 is closed and read through ?plan= (its banner, the refusal's page)
+    for name, username, url, status in plan_period_pages(site):
+        client = Client()
+        client.force_login(site["users"][username])
+        response = client.get(url)
+        assert response.status_code == status, f"{name}: {url} answered {response.status_code}"
+        path = out / f"{name}.html"
+        path.write_bytes(response.content)
+        files[path.name] = f"{name} ({url} as {username})"
 
     result = subprocess.run(
         [*command, *sorted(str(path) for path in out.iterdir())],

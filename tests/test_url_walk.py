@@ -461,3 +461,96 @@ class UrlWalkTestCase(UrlWalkBase):
         self.client.force_login(manager)
         self.assertEqual(self.client.get(reverse("admin:auth_group_changelist")).status_code, 403)
         self.assertEqual(self.client.get(reverse("admin:plan_effort_add")).status_code, 200)
+
+
+class ClosedPlanWalkTestCase(UrlWalkBase):
+    """With 2025-2028 adopted, 2021-2024 is closed: its plan-wide pages (`?plan=2021-2024`)
+    and object pages answer every role as before, and every write to it is refused to every
+    role, the programme manager's included."""
+
+    PLAN_WIDE = [
+        "plan:overview",
+        "plan:effort-list",
+        "plan:my-efforts",
+        "plan:round-list",
+        "plan:year-list",
+        "plan:monitor",
+        "plan:import-upload",
+        "plan:public-plan",
+        "reporting:dashboard",
+        "reporting:evaluation",
+        "reporting:export-xlsx",
+        "reporting:export-ods",
+    ]
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from tests.plan.test_plan_periods import successor_start
+
+        cls.successor = successor_start(cls.plan)
+
+    def test_the_old_plans_pages_as_everyone(self):
+        for name in self.PLAN_WIDE:
+            url = reverse(name) + "?plan=2021-2024"
+            for visitor, user in self.visitors().items():
+                with self.subTest(url=url, visitor=visitor):
+                    status = self.get_as(user, url).status_code
+                    if user is None:
+                        self.assertEqual(status, 200 if name in PUBLIC else 302)
+                    elif name == "plan:import-upload":
+                        self.assertEqual(status, 403)  # closed: no import, for anyone
+                    elif name in MANAGER_ONLY:
+                        manager = visitor == Role.PROGRAMME_MANAGER
+                        self.assertEqual(status, 200 if manager else 403)
+                    else:
+                        self.assertEqual(status, 200)
+
+    def test_the_old_plans_object_pages_as_everyone(self):
+        for name in [
+            "plan:effort-detail",
+            "plan:spearhead-detail",
+            "plan:goal-detail",
+            "plan:round-detail",
+            "plan:year-detail",
+            "reporting:annual-report",
+            "reporting:annual-report-pdf",
+        ]:
+            url = reverse(name, args=self.args_for(name))
+            for visitor, user in self.visitors().items():
+                if user is None:
+                    continue
+                with self.subTest(url=url, visitor=visitor):
+                    self.assertEqual(self.get_as(user, url).status_code, 200)
+
+    def test_every_write_to_the_old_plan_is_refused_to_everyone(self):
+        writes = [
+            "plan:effort-edit",
+            "plan:update-create",
+            "plan:update-review",
+            "plan:round-accept",
+            "plan:milestone-create",
+            "plan:milestone-edit",
+            "plan:milestone-done",
+            "plan:round-detail",
+            "plan:round-close",
+            "plan:round-reopen",
+            "plan:round-reminders",
+            "plan:year-transition",
+            "plan:year-narrative",
+        ]
+        self.effort.refresh_from_db()
+        version = self.effort.version
+        for name in writes:
+            url = reverse(name, args=self.args_for(name))
+            for visitor, user in {**self.visitors(), "superuser": self.superuser}.items():
+                with self.subTest(url=url, visitor=visitor):
+                    self.client.logout()
+                    if user is not None:
+                        self.client.force_login(user)
+                    r = self.client.post(url, {"to": "advised", "title": "x", "reason": "x"})
+                    self.assertEqual(r.status_code, 302 if user is None else 403)
+        self.effort.refresh_from_db()
+        self.assertEqual(self.effort.version, version)
+        self.assertTrue(SteeringRound.objects.get(pk=self.round.pk).is_open)
+        self.assertEqual(PlanYear.objects.get(plan=self.plan, year=2022).state, "concept")

@@ -30,6 +30,7 @@ from ..models import (
     Spearhead,
     Team,
 )
+from ..services import ensure_plan_open
 from . import columns as col
 from .files import Cell, FileRefused, Sheet, find_sheet, open_workbook, read_sheet, read_upload
 from .lookups import Names, PlanLookups
@@ -126,8 +127,10 @@ def import_apply(*, file, plan: Plan, user, expected: str | None = None) -> Impo
     editing, submitting or signing in waits for a long import, and it never overwrites them.
 
     Raises FileRefused when the file is not read, ImportHasErrors when any row has an error and
-    ImportOutdated when `expected` (a preview's fingerprint) no longer matches.
+    ImportOutdated when `expected` (a preview's fingerprint) no longer matches, and PlanClosed
+    (a PermissionDenied) for a closed plan, before reading the file.
     """
+    ensure_plan_open(plan)
     sheets = _read_file(file)
     run = _Import(sheets=sheets, plan=plan)
     if run.preview.errors:

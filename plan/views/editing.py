@@ -6,13 +6,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .. import selectors, services
+from .. import periods, selectors, services
 from ..forms import EffortForm, EffortManageForm, ProgressUpdateForm
 from ..models import Effort, SteeringRound
 
 
+def _effort(request, pk) -> Effort:
+    """The effort to change, with its plan: a closed plan refuses, saying so (403)."""
+    effort = get_object_or_404(Effort.objects.select_related("spearhead__plan", "team"), pk=pk)
+    periods.plan_viewed(request, effort.spearhead.plan)
+    services.ensure_plan_open(effort.spearhead.plan)
+    return effort
+
+
 def effort_edit(request, pk):
-    effort = get_object_or_404(Effort.objects.select_related("spearhead", "team"), pk=pk)
+    effort = _effort(request, pk)
     if not effort.can_edit(request.user):
         raise PermissionDenied
     form_class = EffortManageForm if effort.can_manage(request.user) else EffortForm
@@ -58,7 +66,7 @@ def _round_update_missing(steering_round) -> str:
 def update_create(request, pk):
     """The lead's progress update on one effort for the open round: saved as a draft or
     submitted for review; changeable while a draft or returned, read-only once submitted."""
-    effort = get_object_or_404(Effort.objects.select_related("spearhead", "team"), pk=pk)
+    effort = _effort(request, pk)
     if not effort.can_edit(request.user):
         raise PermissionDenied
     steering_round = SteeringRound.objects.open().first()

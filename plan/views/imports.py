@@ -9,11 +9,12 @@ sheets are kept beside it for reloads and the confirmation.
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .. import periods, services
 from ..forms import ImportUploadForm
-from ..selectors import plan_current
 from ..spreadsheet import importer, uploads
 from ..spreadsheet.files import FileRefused
 
@@ -24,19 +25,38 @@ programme_manager_only = permission_required(IMPORT_PERMISSIONS, raise_exception
 
 @programme_manager_only
 def import_upload(request):
+    """Upload a workbook for the plan shown (`?plan=`, else the current one); a closed plan
+    refuses (403, saying so)."""
+    plan = periods.plan_for_request(request)
+    services.ensure_plan_open(plan)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         _forget(request)
         pending = uploads.upload_save(data=form.cleaned_data["file"])
         pending["filename"] = request.FILES["file"].name
+        pending["plan"] = plan.slug if plan else None
         request.session[SESSION_KEY] = pending
         return redirect("plan:import-preview")
-    return render(request, "plan/import_upload.html", {"form": form})
+    return render(request, "plan/import_upload.html", {"form": form, "plan": plan})
+
+
+def _pending_plan(request, pending: dict | None):
+    """The plan the pending upload is for (the current plan for an upload kept from before
+    plans had names in the session; None when its plan is gone); a closed plan refuses (403,
+    saying so)."""
+    plans = periods.plans_all(request)
+    slug = (pending or {}).get("plan")
+    plan = next((p for p in plans if p.slug == slug), None) if slug else periods.current_of(plans)
+    if plan is not None:
+        periods.plan_viewed(request, plan)
+        services.ensure_plan_open(plan)
+    return plan
 
 
 @programme_manager_only
 def import_preview(request):
-    pending, plan = request.session.get(SESSION_KEY), plan_current()
+    pending = request.session.get(SESSION_KEY)
+    plan = _pending_plan(request, pending)
     if pending is None or plan is None:
         if plan is None:
             messages.error(request, _("There is no plan to import into."))
@@ -53,7 +73,8 @@ def import_preview(request):
 @require_POST
 @programme_manager_only
 def import_confirm(request):
-    pending, plan = request.session.get(SESSION_KEY), plan_current()
+    pending = request.session.get(SESSION_KEY)
+    plan = _pending_plan(request, pending)
     if pending is None or plan is None or "fingerprint" not in pending:
         return redirect("plan:import-preview")
     try:
@@ -72,7 +93,8 @@ def import_confirm(request):
     _forget(request)
     for summary in _import_summary(result):
         messages.success(request, summary)
-    return redirect("plan:effort-list")
+    query = periods.plan_query(plan, periods.plan_current_for(request))
+    return redirect(reverse("plan:effort-list") + (f"?{query}" if query else ""))
 
 
 def _sheets(request, pending: dict):

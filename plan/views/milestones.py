@@ -8,12 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .. import periods, services
 from ..forms import MilestoneForm
 from ..models import Effort, Milestone
 
 
 def _effort_for_milestones(request, pk) -> Effort:
-    effort = get_object_or_404(Effort.objects.select_related("spearhead"), pk=pk)
+    effort = get_object_or_404(Effort.objects.select_related("spearhead__plan"), pk=pk)
+    periods.plan_viewed(request, effort.spearhead.plan)
+    services.ensure_plan_open(effort.spearhead.plan)  # a closed plan says so (403)
     if not effort.can_edit_milestones(request.user):
         raise PermissionDenied
     return effort

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import selectors
+from .. import periods, selectors
 from ..forms import IndicatorForm, IndicatorValueForm
 from ..models import Indicator, IndicatorValue
 from ..monitor import format_figure
@@ -25,13 +25,14 @@ def _check(request) -> None:
 def monitor(request):
     """The indicators with their latest value against its target."""
     _check(request)
+    periods.plan_for_request(request)  # the indicators are shared; the menu keeps the plan
     rows = selectors.indicator_standings(Indicator.objects.order_by("name"))
     return render(request, "plan/monitor.html", {"rows": rows})
 
 
 def indicator_create(request):
     _check(request)
-    form = IndicatorForm(request.POST or None, plan=selectors.plan_current())
+    form = IndicatorForm(request.POST or None, plan=periods.plan_for_request(request))
     bootstrap_classes(form)
     if form.is_valid():
         indicator = form.save()
@@ -45,7 +46,8 @@ def indicator_edit(request, pk):
     """The indicator's own fields, and its values per year (each edited on its own page)."""
     _check(request)
     indicator = get_object_or_404(Indicator, pk=pk)
-    form = IndicatorForm(request.POST or None, instance=indicator, plan=selectors.plan_current())
+    plan = periods.plan_for_request(request)
+    form = IndicatorForm(request.POST or None, instance=indicator, plan=plan)
     bootstrap_classes(form)
     if form.is_valid():
         form.save()

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from .. import selectors
-from ..filters import EffortFilter
+from .. import periods, selectors
+from ..filters import EffortFilter, filter_data
 from ..models import Effort, Goal, ProgressUpdate, Spearhead, SteeringRound
 from .imports import IMPORT_PERMISSIONS
 
@@ -29,7 +29,7 @@ def healthz(request):
 
 
 def plan_overview(request):
-    plan = selectors.plan_current()
+    plan = periods.plan_for_request(request)
     context = {"plan": plan}
     if plan is not None:
         efforts = Effort.objects.filter(spearhead__plan=plan)
@@ -41,6 +41,7 @@ def plan_overview(request):
 
 def spearhead_detail(request, pk):
     spearhead = get_object_or_404(Spearhead.objects.select_related("plan"), pk=pk)
+    periods.plan_viewed(request, spearhead.plan)
     efforts = spearhead.efforts.order_by("number")
     context = {
         "spearhead": spearhead,
@@ -52,6 +53,7 @@ def spearhead_detail(request, pk):
 
 def goal_detail(request, pk):
     goal = get_object_or_404(Goal.objects.select_related("spearhead__plan"), pk=pk)
+    periods.plan_viewed(request, goal.spearhead.plan)
     efforts = goal.efforts.order_by("spearhead__number", "number")
     context = {
         "goal": goal,
@@ -72,12 +74,15 @@ def _effort_page(request, efforts, *annotations):
 
 def effort_list(request):
     # the effort list shows each effort's earliest overdue milestone (why it needs attention)
-    queryset = Effort.objects.with_late_milestone(timezone.localdate())
-    effort_filter = EffortFilter(request.GET or None, queryset=queryset)
+    plan = periods.plan_for_request(request)
+    queryset = Effort.objects.filter(spearhead__plan=plan)
+    queryset = queryset.with_late_milestone(timezone.localdate())
+    effort_filter = EffortFilter(filter_data(request.GET), queryset=queryset, plan=plan)
     page = _effort_page(request, effort_filter.qs, "late_milestone", "late_milestone_due")
     query = request.GET.copy()
     query.pop("page", None)
     context = {
+        "plan": plan,
         "filter": effort_filter,
         "page": page,
         "query": query.urlencode(),
@@ -89,7 +94,9 @@ def effort_list(request):
 def effort_detail(request, pk):
     queryset = Effort.objects.with_relations().select_related("spearhead__plan")
     effort = get_object_or_404(queryset.prefetch_related("partners", "target_groups"), pk=pk)
-    can_edit = effort.can_edit(request.user)
+    periods.plan_viewed(request, effort.spearhead.plan)
+    is_editor = effort.is_editor(request.user)
+    can_edit = is_editor and not effort.plan_is_closed
     open_round = SteeringRound.objects.open().first()
     context = {
         "effort": effort,
@@ -98,7 +105,7 @@ def effort_detail(request, pk):
         "can_update": bool(
             can_edit and open_round and open_round.efforts.filter(pk=effort.pk).exists()
         ),
-        "updates": _updates_shown(effort, request.user, can_edit),
+        "updates": _updates_shown(effort, request.user, is_editor),
         "milestones": selectors.effort_milestones(effort=effort),
         "can_edit_milestones": effort.can_edit_milestones(request.user),
         "today": timezone.localdate(),
@@ -107,12 +114,12 @@ def effort_detail(request, pk):
     return render(request, "plan/effort_detail.html", context)
 
 
-def _updates_shown(effort, user, can_edit):
+def _updates_shown(effort, user, is_editor):
     """Accepted updates for everyone; the ones not (yet) accepted, marked, only for whoever
     may write them (the lead, the team) and the programme manager."""
     updates = effort.updates.select_related("steering_round", "author").order_by(
         "-steering_round__meeting_date"
     )
-    if can_edit or ProgressUpdate.may_review(user):
+    if is_editor or ProgressUpdate.may_review(user):
         return updates
     return updates.accepted()

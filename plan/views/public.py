@@ -4,6 +4,7 @@ accessibility statement."""
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 
+from .. import periods
 from ..models import PlanYear
 
 # What the public page shows of an adopted effort: no notes, risks or names of people.
@@ -22,9 +23,14 @@ PUBLIC_EFFORT_FIELDS = (
 
 @login_not_required
 def public_plan(request):
-    plan_year = (
-        PlanYear.objects.filter(snapshot__isnull=False).select_related("plan").order_by("-year")
-    ).first()
+    """The last adopted year of the plan shown (`?plan=`); by default of the current plan,
+    or, while it has none adopted yet, the last adopted year of any plan."""
+    plan = periods.plan_for_request(request)
+    adopted = PlanYear.objects.filter(snapshot__isnull=False).select_related("plan")
+    adopted = adopted.order_by("-plan__start_year", "-year")
+    plan_year = adopted.filter(plan=plan).first()
+    if plan_year is None and "plan" not in request.GET:
+        plan_year = adopted.first()
     context = {"plan_year": plan_year}
     if plan_year is not None:
         snapshot = plan_year.snapshot

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .. import selectors, services
+from .. import periods, selectors, services
 from ..forms import UpdateReviewForm
 from ..models import ProgressUpdate, SteeringRound
 
@@ -23,10 +23,17 @@ def update_review(request, pk):
     _require_reviewer(request.user)
     update = get_object_or_404(
         ProgressUpdate.objects.select_related(
-            "effort__spearhead", "effort__team", "effort__lead", "steering_round", "author"
+            "effort__spearhead",
+            "effort__team",
+            "effort__lead",
+            "steering_round__plan",
+            "author",
         ),
         pk=pk,
     )
+    periods.plan_viewed(request, update.steering_round.plan)
+    if request.method == "POST":
+        services.ensure_plan_open(update.steering_round.plan)  # a closed plan says so (403)
     own = update.author_id == request.user.pk
     form = UpdateReviewForm(request.POST or None)
     if request.method == "POST":
@@ -57,7 +64,12 @@ def update_review(request, pk):
         "round": update.steering_round,
         "form": form,
         "own": own,
-        "can_review": update.awaits_review and update.steering_round.is_open and not own,
+        "can_review": (
+            update.awaits_review
+            and update.steering_round.is_open
+            and not update.steering_round.plan.is_closed
+            and not own
+        ),
         "reviews": update.reviews.select_related("by"),
     }
     return render(request, "plan/update_review.html", context, status=400 if form.errors else 200)
@@ -67,10 +79,12 @@ def round_accept(request, pk):
     """Accept many updates of the round: POST the chosen ones (or all awaiting review) for a
     preview; POST again with `confirm` to accept exactly the previewed ones."""
     _require_reviewer(request.user)
-    steering_round = get_object_or_404(SteeringRound, pk=pk)
+    steering_round = get_object_or_404(SteeringRound.objects.select_related("plan"), pk=pk)
+    periods.plan_viewed(request, steering_round.plan)
     back = redirect("plan:round-completeness", pk=pk)
     if request.method != "POST":
         return back
+    services.ensure_plan_open(steering_round.plan)  # a closed plan says so (403)
     awaiting = selectors.round_awaiting_review(steering_round=steering_round)
     if request.POST.get("all"):
         chosen = awaiting

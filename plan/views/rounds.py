@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from .. import selectors, services
+from .. import periods, selectors, services
 from ..forms import RoundReopenForm, SteeringRoundForm, SteeringRoundMeetingForm
 from ..models import ProgressUpdate, SteeringRound
-from ..selectors import plan_current
 from ..widgets import bootstrap_classes
 
 manage_rounds = permission_required("plan.change_steeringround", raise_exception=True)
@@ -29,14 +28,19 @@ UPDATES_PER_PAGE = 25
 
 
 def my_efforts(request):
-    return render(request, "plan/my_efforts.html", selectors.my_efforts(user=request.user))
+    plan = periods.plan_for_request(request)
+    context = selectors.my_efforts(user=request.user, plan=plan)
+    return render(request, "plan/my_efforts.html", context)
 
 
 def round_list(request):
-    rounds = SteeringRound.objects.all()
+    """The rounds of the plan shown; a new round opens in the current plan only."""
+    plan = periods.plan_for_request(request)
+    rounds = SteeringRound.objects.filter(plan=plan)
     can_manage = request.user.has_perm("plan.add_steeringround")
     open_round = next((r for r in rounds if r.is_open), None)
-    form = SteeringRoundForm(plan=plan_current()) if can_manage and not open_round else None
+    may_open = plan == periods.plan_current_for(request) and plan and not plan.is_closed
+    form = SteeringRoundForm(plan=plan) if can_manage and not open_round and may_open else None
     context = {"rounds": rounds, "form": form, "can_manage": can_manage, "open_round": open_round}
     return render(request, "plan/round_list.html", context)
 
@@ -44,7 +48,8 @@ def round_list(request):
 @permission_required("plan.add_steeringround", raise_exception=True)
 @require_POST
 def round_create(request):
-    form = SteeringRoundForm(request.POST, plan=plan_current())
+    plan = selectors.plan_current()
+    form = SteeringRoundForm(request.POST, plan=plan)
     if form.is_valid():
         try:
             steering_round = services.steering_round_open(
@@ -58,16 +63,18 @@ def round_create(request):
         else:
             messages.success(request, _("The update round is open."))
             return redirect(steering_round)
-    rounds = SteeringRound.objects.all()
+    rounds = SteeringRound.objects.filter(plan=plan)
     context = {"rounds": rounds, "form": form, "can_manage": True, "open_round": None}
     return render(request, "plan/round_list.html", context, status=400)
 
 
 def round_detail(request, pk):
-    steering_round = get_object_or_404(SteeringRound.objects.select_related("opened_by"), pk=pk)
+    steering_round = _round(request, pk, "opened_by")
     can_manage = request.user.has_perm("plan.change_steeringround")
     form = None
-    if can_manage:
+    if can_manage and request.method == "POST":
+        services.ensure_plan_open(steering_round.plan)
+    if can_manage and not steering_round.plan.is_closed:
         previous_minutes = steering_round.minutes.name
         form = SteeringRoundMeetingForm(
             request.POST or None, request.FILES or None, instance=steering_round
@@ -101,17 +108,25 @@ def round_detail(request, pk):
     return render(request, "plan/round_detail.html", context)
 
 
+def _round(request, pk, *related) -> SteeringRound:
+    """The round, with its plan: a round's pages show the plan it belongs to."""
+    queryset = SteeringRound.objects.select_related("plan", *related)
+    steering_round = get_object_or_404(queryset, pk=pk)
+    periods.plan_viewed(request, steering_round.plan)
+    return steering_round
+
+
 def round_meeting(request, pk):
     """The meeting's agenda, to read on screen or print on A4: for whoever may see the round
     (as round_detail: every logged-in user), accepted updates only, no drafts' contents."""
-    steering_round = get_object_or_404(SteeringRound, pk=pk)
+    steering_round = _round(request, pk)
     context = {"round": steering_round, **selectors.round_meeting(steering_round=steering_round)}
     return render(request, "plan/round_meeting.html", context)
 
 
 def round_minutes(request, pk):
     """The minutes file, only for logged-in users (media files are not public)."""
-    steering_round = get_object_or_404(SteeringRound, pk=pk)
+    steering_round = _round(request, pk)
     if not steering_round.minutes:
         raise Http404
     name = Path(steering_round.minutes.name).name
@@ -122,7 +137,7 @@ def round_minutes(request, pk):
 def round_completeness(request, pk):
     """Per team what is submitted and missing; the missing efforts a page at a time,
     narrowed to one team on request."""
-    steering_round = get_object_or_404(SteeringRound, pk=pk)
+    steering_round = _round(request, pk)
     counts = selectors.round_completeness(steering_round=steering_round)
     team_id = _int_or_none(request.GET.get("team"))
     missing = selectors.round_missing_efforts(steering_round=steering_round, team_id=team_id)
@@ -137,7 +152,11 @@ def round_completeness(request, pk):
         "team": chosen,
         "query": query,
         "review_page": review_page,
-        "can_review": steering_round.is_open and ProgressUpdate.may_review(request.user),
+        "can_review": (
+            steering_round.is_open
+            and not steering_round.plan.is_closed
+            and ProgressUpdate.may_review(request.user)
+        ),
         "user_pk": request.user.pk,
         **counts,
     }
@@ -154,7 +173,8 @@ def _int_or_none(value) -> int | None:
 @manage_rounds
 @require_POST
 def round_reminders(request, pk):
-    steering_round = get_object_or_404(SteeringRound, pk=pk)
+    steering_round = _round(request, pk)
+    services.ensure_plan_open(steering_round.plan)  # no reminders in a closed plan
     try:
         result = services.steering_round_send_reminders(steering_round=steering_round)
     except ValidationError as error:
@@ -199,7 +219,7 @@ def _reminders_sent(result: dict) -> str:
 @manage_rounds
 def round_close(request, pk):
     """GET: what closing freezes and what is still missing; POST: close the round."""
-    steering_round = get_object_or_404(SteeringRound, pk=pk)
+    steering_round = _round(request, pk)
     if request.method == "POST":
         try:
             services.steering_round_close(steering_round=steering_round, by=request.user)
@@ -222,7 +242,7 @@ def round_close(request, pk):
 @manage_rounds
 def round_reopen(request, pk):
     """Open a closed round again, with a reason (until its year is adopted)."""
-    steering_round = get_object_or_404(SteeringRound, pk=pk)
+    steering_round = _round(request, pk)
     form = RoundReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,27 +10,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import selectors, services
+from .. import periods, selectors, services
 from ..context_processors import plan_years_awaiting
 from ..forms import YearNarrativeForm
 
 EFFORTS_PER_PAGE = 50
 
 
-def _plan():
-    plan = selectors.plan_current()
-    if plan is None:
-        raise Http404("No plan")
-    return plan
-
-
 def year_list(request):
-    plan = _plan()
+    plan = periods.plan_for_request_or_404(request)
     years = list(plan.years.defer("snapshot", "report_pdf"))
     awaiting = {plan_year.pk for plan_year in plan_years_awaiting(request)}
     for plan_year in years:
         plan_year.awaits_you = plan_year.pk in awaiting
-    can_start = request.user.has_perm("plan.add_planyear")
+    can_start = request.user.has_perm("plan.add_planyear") and not plan.is_closed
     return render(
         request, "plan/year_list.html", {"plan": plan, "years": years, "can_start": can_start}
     )
@@ -40,7 +33,7 @@ def year_detail(request, year):
     """The year's trail and step; for an adopted year the plan as adopted, its efforts a
     page at a time (only the snapshot's plan, spearheads and efforts are read, not the
     report's data it also holds)."""
-    plan = _plan()
+    plan = periods.plan_for_year(request, year)
     years = plan.years.defer("snapshot", "report_pdf")
     plan_year = get_object_or_404(years, year=year)
     if plan_year.outline is not None:  # the adopted plan, its efforts a page of rows at a time
@@ -59,7 +52,11 @@ def year_detail(request, year):
             years.filter(pk=plan_year.pk).values_list("snapshot__efforts", flat=True).first() or []
         )
     plan_year.adopted_plan, plan_year.adopted_spearheads = outline["plan"], outline["spearheads"]
-    can_write = request.user.has_perm("plan.change_planyear") and not plan_year.is_frozen
+    can_write = (
+        request.user.has_perm("plan.change_planyear")
+        and not plan_year.is_frozen
+        and not plan.is_closed
+    )
     context = {
         "can_write_narrative": can_write,
         "narrative_missing": (
@@ -78,7 +75,7 @@ def year_transition(request, year):
     """POST: take a step. An irreversible step (adopting, sending to the council) is taken
     only from its confirmation page (GET), which says what will be frozen and what is
     missing, and links the report that will be stored."""
-    plan_year = get_object_or_404(_plan().years.all(), year=year)
+    plan_year = get_object_or_404(periods.plan_for_year(request, year).years.all(), year=year)
     target = request.POST.get("to", "") if request.method == "POST" else request.GET.get("to", "")
     move = next((m for m in plan_year.moves_for(request.user) if m["to"] == target), None)
     if request.method != "POST":
@@ -112,7 +109,8 @@ def year_transition(request, year):
 @require_POST
 def year_start(request):
     try:
-        plan_year = services.plan_year_start_next(plan=_plan(), by=request.user)
+        plan = periods.plan_for_request_or_404(request)
+        plan_year = services.plan_year_start_next(plan=plan, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("plan:year-list")
@@ -124,7 +122,7 @@ def year_start(request):
 
 def year_compare(request, old, new):
     """Two years side by side: an adopted year as adopted, a draft as the plan stands now."""
-    plan = _plan()
+    plan = periods.plan_for_year(request, old)
     # exact lookups, not year__in: an absurd year from the URL then finds nothing (SQLite
     # refuses integers over 64 bits in an IN list with an error)
     years = {y.year: y for y in plan.years.filter(Q(year=old) | Q(year=new))}
@@ -155,7 +153,8 @@ def year_narrative(request, year):
     year is adopted, and with both versions (409) when someone else saved in between."""
     if not request.user.has_perm("plan.change_planyear"):
         raise PermissionDenied
-    plan = _plan()
+    plan = periods.plan_for_year(request, year)
+    services.ensure_plan_open(plan)  # a closed plan says so (403)
     plan_year = get_object_or_404(plan.years.defer("snapshot", "report_pdf"), year=year)
     if plan_year.is_frozen:
         messages.error(

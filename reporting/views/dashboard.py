@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plan.content import content_lang
+from plan.filters import filter_data
 from plan.models import TargetGroup, Team
-from plan.selectors import plan_current
+from plan.periods import plan_for_request, plan_is_current
 from plan.widgets import DutchOptionsSelect, bootstrap_classes
 
 from .. import selectors
@@ -38,14 +39,17 @@ def dashboard(request):
 
 
 def _dashboard_context(request, today) -> dict:
-    form = DashboardFilterForm(request.GET or None)
+    form = DashboardFilterForm(filter_data(request.GET))
     bootstrap_classes(form)
     chosen = form.cleaned_data if form.is_valid() else {}
-    plan = plan_current()
+    plan = plan_for_request(request)
     context = {"form": form, "plan": plan, "content_lang": content_lang()}
     if plan is not None:
         narrowed = {key: value for key, value in chosen.items() if value is not None}
         context.update(selectors.dashboard(plan=plan, today=today, **narrowed))
         # the effort list behind each block keeps the dashboard's narrowing
-        context["narrowing"] = urlencode({key: value.pk for key, value in narrowed.items()})
+        query = {key: value.pk for key, value in narrowed.items()}
+        if not plan_is_current(request, plan):  # and the plan shown
+            query["plan"] = plan.slug
+        context["narrowing"] = urlencode(query)
     return context

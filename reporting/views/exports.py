@@ -3,9 +3,9 @@
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
 
-from plan.filters import EffortFilter
+from plan.filters import EffortFilter, filter_data
 from plan.models import Effort
-from plan.selectors import plan_current
+from plan.periods import plan_for_request
 
 from .. import exports
 
@@ -27,9 +27,11 @@ def export_ods(request):
 
 
 def _effort_filter(request) -> EffortFilter:
-    """The efforts of the current plan that the effort list shows for the same GET filters."""
-    efforts = Effort.objects.filter(spearhead__plan=plan_current())
-    return EffortFilter(request.GET or None, queryset=efforts)
+    """The efforts of the plan shown (`?plan=`, else the current one) that the effort list
+    shows for the same GET filters."""
+    plan = plan_for_request(request)
+    efforts = Effort.objects.filter(spearhead__plan=plan)
+    return EffortFilter(filter_data(request.GET), queryset=efforts, plan=plan)
 
 
 def _refused(effort_filter: EffortFilter) -> HttpResponseBadRequest:

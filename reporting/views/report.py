@@ -4,6 +4,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
+from plan.periods import plan_for_year
+
 from .. import report
 
 
@@ -16,7 +18,7 @@ def annual_report(request, year, number=None):
     """The report's page: its front part, or with `number` the chapter of that spearhead."""
     language = _language(request)
     with translation.override(language):
-        plan = report.report_plan(year)
+        plan = plan_for_year(request, year)
         context = report.report_preview_context(plan=plan, year=year, chapter=number)
         context["preview"] = True
         # the language asked for in the address stays with the links between the parts
@@ -26,12 +28,12 @@ def annual_report(request, year, number=None):
 
 
 def annual_report_pdf(request, year):
-    plan = report.report_plan(year)
+    plan = plan_for_year(request, year)
     adopted = plan.years.filter(year=year, report_pdf__isnull=False).first()
     if adopted is not None:  # the adopted report, byte for byte, in the language adopted
         pdf = bytes(adopted.report_pdf)
     else:
-        pdf = report.annual_report_pdf(year=year, language=_language(request))
+        pdf = report.annual_report_pdf(year=year, language=_language(request), plan=plan)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"jaarrapportage-internationalisering-{year}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -90,12 +90,11 @@ class TokenSettingsTestCase(ApiTestCase):
     def test_the_page_runs_a_fixed_number_of_queries(self):
         self.make("een")
         self.client.get(self.url)
-        with self.assertNumQueries(
-            5
-        ):  # session, user, the menu's years awaiting, digest setting, tokens
+        # and every plan, once, for the menu's plan switcher (plan.periods)
+        with self.assertNumQueries(6):  # session, user, years awaiting, digest setting, tokens
             self.client.get(self.url)
         for number in range(5):
             self.make(f"meer {number}")
         self.client.get(self.url)
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(6):
             self.client.get(self.url)

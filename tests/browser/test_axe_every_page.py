@@ -650,3 +650,73 @@ def test_admin_pages(checker, site):
                 checker.submit(page, "#effort_form", username, name, shows=".errornote")
     assert Partner.objects.filter(pk=partner.pk).exists(), "the delete page only asks"
     checker.done()
+
+
+# --- several plans (issue 14) ----------------------------------------------------------------
+
+OLD_PLAN = "?plan=2021-2024"
+# The closed plan's pages through ?plan= (plan-wide) or their object (object pages).
+OLD_PLAN_PAGES = [
+    "plan:overview",
+    "plan:effort-list",
+    "plan:round-list",
+    "plan:year-list",
+    "reporting:dashboard",
+    "reporting:evaluation",
+    "plan:effort-detail",
+    "plan:year-detail",
+    "reporting:annual-report",
+]
+
+
+@pytest.fixture
+def two_plans(site):
+    """2025-2028 adopted from the real plan, which is then closed."""
+    from plan.selectors import plan_current
+    from tests.plan.test_plan_periods import successor_start
+
+    successor_start(plan_current())
+    return site
+
+
+@pytest.mark.parametrize("role", EVERYONE)
+def test_the_closed_plans_pages_as(role, checker, two_plans):
+    """The old plan's pages, with the switcher and the closed plan's banner, as every role;
+    and the current plan's overview with the switcher."""
+    with checker.as_role(role) as page:
+        checker.visit(page, reverse("plan:overview"), role, "plan:overview (two plans)")
+        for name in OLD_PLAN_PAGES:
+            url = url_for(name, two_plans)
+            if name not in {"plan:effort-detail", "plan:year-detail"}:  # the object's plan
+                url += OLD_PLAN
+            checker.visit(page, url, role, f"{name} (closed plan)", shows=".plan-banner")
+        if role in EDITORS:  # the refusal names the plan
+            edit = url_for("plan:effort-edit", two_plans)
+            checker.visit(page, edit, role, "plan:effort-edit (closed plan)", status=403)
+    checker.done()
+
+
+def test_the_plan_switcher_by_keyboard_at_320_css_pixels(browser, live_server, two_plans):
+    """The switcher fits at 320 px, is reached by keyboard and shows the chosen plan."""
+    from .conftest import NARROW
+
+    context = browser.new_context(viewport=NARROW, locale="nl-NL")
+    page = context.new_page()
+    try:
+        login(page, live_server, "lezer")
+        goto(page, live_server, reverse("plan:effort-list"))
+        select = page.get_by_label("Planperiode")
+        expect(select).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        select.focus()
+        select.select_option("2021-2024")
+        page.keyboard.press("Tab")  # to the button
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert path_of(page.url) == reverse("plan:effort-list") + OLD_PLAN
+        expect(page.locator(".plan-banner")).to_contain_text("gesloten")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        report = axe_violations(page, "lezer @320px, closed plan")
+        assert not report, report
+    finally:
+        context.close()

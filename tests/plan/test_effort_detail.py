@@ -39,11 +39,12 @@ class EffortDetailTestCase(BaseTestCase):
         # records, their goals/partners/target groups, updates (names only when shown),
         # milestones with their owners, and the menu's plan years awaiting the user's
         # decision (plan.context_processors)
-        with self.assertNumQueries(17):
+        # and every plan, once, for the menu's plan switcher (plan.periods)
+        with self.assertNumQueries(18):
             self.client.get(self.url)
         for status in ["at_risk", "delayed", "on_track"] * 4:
             self.effort.set_status(status, by=self.bob)
-        with self.assertNumQueries(17):
+        with self.assertNumQueries(18):
             r = self.client.get(self.url)
         self.assertEqual(len(r.context["history"]), 13)  # 12 changes and the creation
 

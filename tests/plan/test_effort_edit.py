@@ -107,7 +107,8 @@ class EffortEditTestCase(BaseTestCase):
         # form's goals, partners and target groups (choices and current values), the open
         # round still waiting for this effort's update, and the menu's plan years awaiting
         # the user's decision (plan.context_processors)
-        with self.assertNumQueries(14):
+        # and every plan, once, for the menu's plan switcher (plan.periods)
+        with self.assertNumQueries(15):
             self.client.get(self.url)
 
 

@@ -91,9 +91,10 @@ class EffortListTestCase(BaseTestCase):
         # import?), count, efforts with spearhead/team/lead, their goals, and the choices of
         # the spearhead, goal, team and target group filters, and the menu's plan years
         # awaiting the user's decision (plan.context_processors)
-        with self.assertNumQueries(12):
+        # and every plan, once, for the menu's plan switcher (plan.periods)
+        with self.assertNumQueries(13):
             self.client.get(self.url)
         self.add_efforts(30)
         self.assertEqual(Effort.objects.count(), 32)
-        with self.assertNumQueries(12):
+        with self.assertNumQueries(13):
             self.client.get(self.url)

@@ -25,8 +25,9 @@ class GoalDetailTestCase(BaseTestCase):
         # their goals; the monitor's indicators informing the goal (their values only when
         # there are any: tests/reporting/test_monitor_standings.py); and the menu's plan years
         # awaiting the user's decision (plan.context_processors)
-        with self.assertNumQueries(8):
+        # and every plan, once, for the menu's plan switcher (plan.periods)
+        with self.assertNumQueries(9):
             self.client.get(self.url)
         self.add_efforts(15)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             self.client.get(self.url)

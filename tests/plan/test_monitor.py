@@ -217,13 +217,14 @@ class MonitorPagesTestCase(BaseTestCase):
         self.client.force_login(self.bob)
         # session, user, the user's permissions (user, group), the indicators, their values,
         # and the menu's plan years awaiting the user's decision
-        with self.assertNumQueries(7):
+        # and every plan, once, for the menu's plan switcher (plan.periods)
+        with self.assertNumQueries(8):
             self.client.get(self.url("monitor"))
         for number in range(10):
             indicator = Indicator.objects.create(name=f"Indicator {number}", direction="up")
             for year in (2020, 2021, 2022):
                 IndicatorValue.objects.create(indicator=indicator, year=year, value=year, target=1)
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             r = self.client.get(self.url("monitor"))
         self.assertEqual(len(r.context["rows"]), 11)
 

@@ -84,13 +84,14 @@ class RoundDetailTestCase(RoundTestCase):
         # session, user, round with opener, permissions (2), the updates' count and page
         # (with effort, spearhead and author), the round's closing and reopening events, the
         # menu's plan years awaiting the user
-        with self.assertNumQueries(9):
+        # and every plan, once, for the menu's plan switcher (plan.periods)
+        with self.assertNumQueries(10):
             self.client.get(self.url)
         self.add_efforts(120)
         self.round.efforts.set(Effort.objects.all())
         for effort in Effort.objects.exclude(pk=self.effort.pk):
             submit(effort, self.round, self.charlie)
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             r = self.client.get(self.url)
         self.assertEqual(r.context["page"].paginator.count, 122)  # awaiting review, marked
         self.assertContains(r, "Wacht op beoordeling")
@@ -100,7 +101,7 @@ class RoundDetailTestCase(RoundTestCase):
             by=self.bob,
         )
         self.client.force_login(self.wethouder)
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             self.client.get(self.url, {"page": 3})
 
 

@@ -145,15 +145,16 @@ class RoundMeetingTestCase(RoundTestCase):
         Milestone.objects.create(effort=self.effort, title="Te laat", due=date(2023, 3, 1))
         self.client.force_login(self.wethouder)
         # session, user, round, previous round, efforts, this round's and the previous
-        # round's updates, overdue milestones, the menu's plan years awaiting the user
-        with self.assertNumQueries(9):
+        # round's updates, overdue milestones, the menu's plans (switcher) and plan years
+        # awaiting the user
+        with self.assertNumQueries(10):
             self.client.get(self.url)
         self.add_efforts(30)
         self.round.efforts.set(Effort.objects.all())
         for effort in Effort.objects.exclude(pk=self.effort.pk)[:20]:
             submit(effort, self.round, self.charlie, accepted_by=self.bob)
             Milestone.objects.create(effort=effort, title="Ook te laat", due=date(2023, 3, 1))
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             r = self.client.get(self.url)
         self.assertEqual(r.context["accepted_count"], 21)
         self.assertEqual(len(r.context["overdue_milestones"]), 21)

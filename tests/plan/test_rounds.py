@@ -172,13 +172,14 @@ class RoundCycleTestCase(RoundTestCase):
         # updates awaiting review, a page at a time (their count, and the page when there
         # are any); and the menu's plan years awaiting the user's decision
         submit(self.other_effort, self.round, self.charlie)
-        with self.assertNumQueries(14):
+        # and every plan, once, for the menu's plan switcher (plan.periods)
+        with self.assertNumQueries(15):
             self.client.get(url)
         self.add_efforts(10)
         self.round.efforts.set(Effort.objects.all())
         for effort in Effort.objects.exclude(pk=self.other_effort.pk)[:5]:
             submit(effort, self.round, self.charlie)
-        with self.assertNumQueries(14):
+        with self.assertNumQueries(15):
             r = self.client.get(url)
         self.assertEqual((r.context["submitted"], r.context["missing"]), (6, 6))
         self.assertEqual(len(r.context["page"].object_list), 6)
@@ -210,13 +211,14 @@ class MyEffortsTestCase(RoundTestCase):
         self.client.force_login(self.charlie)
         # session, user, efforts, open round, efforts in the round, updates, and the plan
         # years awaiting the user's decision (notice and menu, plan.context_processors)
-        with self.assertNumQueries(7):
+        # and every plan, once, for the menu's plan switcher (plan.periods)
+        with self.assertNumQueries(8):
             self.client.get(self.url)
         self.add_efforts(12)
         self.round.efforts.set(Effort.objects.all())
         for effort in Effort.objects.filter(team=self.team_w)[:8]:
             submit(effort, self.round, self.charlie)
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             r = self.client.get(self.url)
         self.assertEqual(len(r.context["rows"]), 13)
         self.assertEqual(len(r.context["to_do"]), 5)
@@ -228,13 +230,14 @@ class EffortListWithUpdatesTestCase(RoundTestCase):
         url = reverse("plan:effort-list")
         # 9, the permissions that decide on "Import", and the menu's plan years awaiting
         # the user's decision (plan.context_processors)
-        with self.assertNumQueries(12):
+        # and every plan, once, for the menu's plan switcher (plan.periods)
+        with self.assertNumQueries(13):
             self.client.get(url)
         self.add_efforts(10)
         self.round.efforts.set(Effort.objects.all())
         for effort in Effort.objects.all():
             submit(effort, self.round, self.bob)
-        with self.assertNumQueries(12):
+        with self.assertNumQueries(13):
             self.client.get(url)
 
 

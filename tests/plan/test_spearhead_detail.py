@@ -33,10 +33,11 @@ class SpearheadDetailTestCase(BaseTestCase):
         # session, user, spearhead+plan, goals with their counts, then the efforts a page
         # at a time: count, page, their goals; and the menu's plan years awaiting the user's
         # decision (plan.context_processors)
-        with self.assertNumQueries(8):
+        # and every plan, once, for the menu's plan switcher (plan.periods)
+        with self.assertNumQueries(9):
             self.client.get(self.url)
         self.add_efforts(60, spearhead=self.integration)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             r = self.client.get(self.url)
         self.assertEqual(len(r.context["page"].object_list), 50)
         self.assertContains(r, "61 inspanningen")

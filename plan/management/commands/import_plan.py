@@ -5,7 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from plan.models import Plan
 from plan.selectors import plan_current
+from plan.services import PlanClosed
 from plan.spreadsheet.columns import EFFORT_SHEET, MONITOR_SHEET
 from plan.spreadsheet.files import FileRefused
 from plan.spreadsheet.importer import ImportHasErrors, ImportPreview, import_apply, import_preview
@@ -13,17 +15,21 @@ from plan.spreadsheet.importer import ImportHasErrors, ImportPreview, import_app
 
 class Command(BaseCommand):
     help = (
-        "Import efforts (and monitor values) from an .xlsx workbook into the current plan, all "
-        "or nothing. With --dry-run, only show what would change. Exits non-zero on errors."
+        "Import efforts (and monitor values) from an .xlsx workbook into the current plan (or "
+        "--plan), all or nothing. With --dry-run, only show what would change. Exits non-zero "
+        "on errors; a closed plan is refused."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the .xlsx workbook")
         parser.add_argument("--dry-run", action="store_true", help="show, write nothing")
         parser.add_argument("--user", help="username recorded in the history as the importer")
+        parser.add_argument(
+            "--plan", help="the plan's short name, e.g. 2021-2024 (default: the current plan)"
+        )
 
-    def handle(self, *args, file, dry_run, user, **options):
-        plan = plan_current()
+    def handle(self, *args, file, dry_run, user, plan=None, **options):
+        plan = plan_named(plan)
         if plan is None:
             raise CommandError(_("There is no plan to import into."))
         importer = _user(user)
@@ -37,7 +43,7 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": error.strerror}
             ) from None
-        except FileRefused as error:
+        except (FileRefused, PlanClosed) as error:
             raise CommandError(error.message) from None
         except ImportHasErrors as error:
             preview = error.preview
@@ -99,6 +105,16 @@ class Command(BaseCommand):
                     "message": error.message,
                 }
             )
+
+
+def plan_named(slug: str | None) -> Plan | None:
+    """The plan of that short name (CommandError when there is none), else the current plan."""
+    if not slug:
+        return plan_current()
+    try:
+        return Plan.objects.get(slug=slug)
+    except Plan.DoesNotExist:
+        raise CommandError(_("No plan has the short name “%(plan)s”.") % {"plan": slug}) from None
 
 
 def _user(username: str | None):

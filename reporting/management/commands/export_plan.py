@@ -6,25 +6,31 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from plan.management.commands.import_plan import plan_named
 from plan.models import Effort
-from plan.selectors import plan_current
 from reporting.exports import efforts_ods, efforts_xlsx
 
 WRITERS = {".xlsx": efforts_xlsx, ".ods": efforts_ods}
 
 
 class Command(BaseCommand):
-    help = "Write the current plan's efforts and the monitor figures to an .xlsx or .ods file."
+    help = (
+        "Write the efforts of the current plan (or --plan) and the monitor figures to an .xlsx "
+        "or .ods file."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="where to write; the extension picks the format")
+        parser.add_argument(
+            "--plan", help="the plan's short name, e.g. 2021-2024 (default: the current plan)"
+        )
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, plan=None, **options):
         path = Path(file)
         writer = WRITERS.get(path.suffix.lower())
         if writer is None:
             raise CommandError(_("Give a file name ending in .xlsx or .ods."))
-        efforts = Effort.objects.filter(spearhead__plan=plan_current())
+        efforts = Effort.objects.filter(spearhead__plan=plan_named(plan))
         try:
             path.write_bytes(writer(efforts=efforts))
         except OSError as error:
