@@ -78,6 +78,9 @@ class Plan(models.Model):
             self.slug = self._free_slug(f"{self.start_year}-{self.end_year}")
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("plan:plan-detail", args=[self.slug])
+
     @classmethod
     def _free_slug(cls, base: str) -> str:
         """`base`, or `base-2`, `base-3`… when another plan already has the same years."""
@@ -100,9 +103,6 @@ class Plan(models.Model):
     def is_draft(self) -> bool:
         """Not yet adopted: its spearheads, goals and carried efforts may still change."""
         return self.state == ApprovalState.CONCEPT
-
-    def get_absolute_url(self):
-        return reverse("plan:plan-detail", args=[self.slug])
 
     def moves_for(self, user) -> list[dict]:
         """The moves along the approval chain this user may make now (chain_moves); none once
