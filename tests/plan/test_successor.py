@@ -10,9 +10,10 @@ from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from plan.models import Effort, Goal, Plan, PlanStep, Spearhead
+from plan.models import Effort, Goal, Plan, PlanStep, PlanYear, Spearhead
 from plan.roles import Role
 from plan.selectors import plan_current
+from plan.services import plan_year_transition
 from plan.successors import efforts_carry_over, plan_start, plan_transition
 from tests.base import make_user
 
@@ -361,6 +362,26 @@ class SuccessorTestCase(TestCase):
         with CaptureQueriesContext(connection) as queries:
             self.assertEqual(self.client.get(url).status_code, 200)
         return len(queries)
+
+    def test_the_old_plans_adopted_report_stays_byte_identical(self):
+        year, _created = PlanYear.objects.get_or_create(plan=self.old, year=2022)
+        for state, role in CHAIN[:4]:
+            plan_year_transition(plan_year=year, to=state, by=self.users[role])
+        url = reverse("reporting:annual-report-pdf", args=[2022])
+        self.client.force_login(self.users[Role.READER])
+        before = self.client.get(url).content
+        self.assertTrue(before.startswith(b"%PDF"))
+        new = self.start()
+        carried = efforts_carry_over(
+            plan=new,
+            choices=[{"effort": e} for e in Effort.objects.filter(spearhead__plan=self.old)],
+            by=self.manager,
+        )
+        carried[0].set_status(Effort.Status.DONE, by=self.manager)
+        self.assertEqual(self.client.get(url).content, before)
+        for state, role in CHAIN:
+            plan_transition(plan=new, to=state, by=self.users[role])
+        self.assertEqual(bytes(PlanYear.objects.get(pk=year.pk).report_pdf), before)
 
     # --- the demo command ------------------------------------------------------------------
 
