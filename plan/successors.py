@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .models import PLAN_YEAR_CHAIN, Effort, Goal, Plan, PlanStep, Spearhead
+from .models import PLAN_YEAR_CHAIN, Effort, Goal, Indicator, Plan, PlanStep, Spearhead
 from .services import chain_step
 
 FIRST_YEAR, LAST_YEAR, MAX_YEARS = 2000, 2100, 10  # the years a plan may span
@@ -144,6 +144,7 @@ def plan_start(
     )
     by_origin = {spearhead.origin_id: spearhead for spearhead in copied}
     goals = Goal.objects.filter(spearhead__in=copies).order_by("spearhead__number", "number")
+    goal_copies = {}
     for goal in goals:
         copy = Goal(
             spearhead=by_origin[goal.spearhead_id],
@@ -154,6 +155,15 @@ def plan_start(
         )
         copy._history_user = by
         copy.save()
+        goal_copies[goal.pk] = copy.pk
+    # the Monitor's indicators inform the copy of a goal as they informed the goal
+    links = Indicator.goals.through
+    links.objects.bulk_create(
+        links(indicator_id=indicator_id, goal_id=goal_copies[goal_id])
+        for indicator_id, goal_id in links.objects.filter(
+            goal_id__in=list(goal_copies)
+        ).values_list("indicator_id", "goal_id")
+    )
     number = max((s.number for s in copied), default=0)
     for item in spearheads:
         if isinstance(item, Spearhead):

@@ -82,6 +82,11 @@ class SuccessorTestCase(TestCase):
         self.assertEqual(new.spearheads.count(), 6)
         self.assertEqual(Goal.objects.filter(spearhead__plan=new, origin__isnull=False).count(), 23)
         self.assertEqual(plan_current(), self.old, "a draft does not replace the current plan")
+        for goal in Goal.objects.filter(spearhead__plan=new).select_related("origin"):
+            self.assertEqual(
+                set(goal.indicators.values_list("pk", flat=True)),
+                set(goal.origin.indicators.values_list("pk", flat=True)),
+            )
 
         page = self.client.get(reverse("plan:plan-carry-over", args=["2025-2028"]))
         self.assertContains(page, "15 lopende inspanningen zijn aangevinkt")
@@ -357,6 +362,27 @@ class SuccessorTestCase(TestCase):
             plan=new, choices=[{"effort": e} for e in old_efforts[1:]], by=self.manager
         )
         self.assertEqual({url: self._count(url) for url in urls}, before)
+
+    def test_the_evaluation_runs_a_fixed_number_of_queries(self):
+        url = reverse("reporting:evaluation")
+        self.client.force_login(self.manager)
+        # session, user, permissions (2), current plan, goals with counts, efforts per
+        # spearhead, the goals' Monitor values, the Monitor's charts, the menu's plan years
+        with self.assertNumQueries(10):
+            self.client.get(url)
+        new = self.start()
+        efforts_carry_over(
+            plan=new,
+            choices=[{"effort": e} for e in Effort.objects.filter(spearhead__plan=self.old)],
+            by=self.manager,
+        )
+        spearhead = self.old.spearheads.get(number=3)
+        team = Effort.objects.first().team
+        for number in range(10, 60):
+            effort = Effort.objects.create(spearhead=spearhead, number=number, title="x", team=team)
+            effort.goals.set(spearhead.goals.all())
+        with self.assertNumQueries(10):
+            self.client.get(url)
 
     def _count(self, url) -> int:
         with CaptureQueriesContext(connection) as queries:
