@@ -210,14 +210,29 @@ def _draft_plan(request, slug) -> Plan:
     return _plan(slug)
 
 
+def _not_draft(request, plan) -> bool:
+    """A plan past its draft keeps its spearheads and goals: say so (True) on its page."""
+    if plan.is_draft and not plan.is_closed:
+        return False
+    messages.error(
+        request, _("The spearheads and goals of a plan change only while it is a draft.")
+    )
+    return True
+
+
 def spearhead_create(request, slug):
     plan = _draft_plan(request, slug)
+    if _not_draft(request, plan):
+        return redirect(plan)
     return _spearhead_form(request, plan, None)
 
 
 def spearhead_edit(request, slug, pk):
     plan = _draft_plan(request, slug)
-    return _spearhead_form(request, plan, get_object_or_404(plan.spearheads, pk=pk))
+    spearhead = get_object_or_404(plan.spearheads, pk=pk)
+    if _not_draft(request, plan):
+        return redirect(plan)
+    return _spearhead_form(request, plan, spearhead)
 
 
 def _spearhead_form(request, plan, spearhead):
@@ -257,6 +272,8 @@ def spearhead_delete(request, slug, pk):
 def goal_create(request, slug, pk):
     plan = _draft_plan(request, slug)
     spearhead = get_object_or_404(plan.spearheads, pk=pk)
+    if _not_draft(request, plan):
+        return redirect(plan)
     return _goal_form(request, plan, spearhead, None)
 
 
@@ -265,6 +282,8 @@ def goal_edit(request, slug, pk):
     goal = get_object_or_404(
         Goal.objects.select_related("spearhead").filter(spearhead__plan=plan), pk=pk
     )
+    if _not_draft(request, plan):
+        return redirect(plan)
     return _goal_form(request, plan, goal.spearhead, goal)
 
 

@@ -127,6 +127,20 @@ class SuccessorTestCase(TestCase):
         self.assertTrue(self.old.is_closed)
         self.assertIsNotNone(new.adopted)
         self.assertEqual(plan_current(), new)
+        # the adopted plan's spearheads stay as adopted; the closed plan's conclusions too
+        spearhead = new.spearheads.get(number=1)
+        r = self.client.get(reverse("plan:plan-spearhead-edit", args=[new.slug, spearhead.pk]))
+        self.assertRedirects(r, new.get_absolute_url(), fetch_redirect_response=False)
+        self.assertContains(self.client.get(r.url), "alleen zolang het een concept is")
+        old_spearhead = self.old.spearheads.get(number=1)
+        r = self.client.post(
+            reverse("reporting:evaluation-conclusion", args=[old_spearhead.pk]),
+            {"conclusion": "Te laat"},
+            follow=True,
+        )
+        self.assertContains(r, "Plan 2021-2024 is gesloten: het kan niet meer worden gewijzigd.")
+        old_spearhead.refresh_from_db()
+        self.assertEqual(old_spearhead.conclusion, "")
 
         # a carried effort links both ways
         effort = carried.get(predecessor__spearhead__number=3, predecessor__number=1)
