@@ -78,6 +78,9 @@ class Plan(models.Model):
             self.slug = self._free_slug(f"{self.start_year}-{self.end_year}")
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("plan:plan-detail", args=[self.slug])
+
     @classmethod
     def _free_slug(cls, base: str) -> str:
         """`base`, or `base-2`, `base-3`… when another plan already has the same years."""
@@ -95,6 +98,16 @@ class Plan(models.Model):
     @property
     def is_adopted(self) -> bool:
         return self.state in ADOPTED_STATES
+
+    @property
+    def is_draft(self) -> bool:
+        """Not yet adopted: its spearheads, goals and carried efforts may still change."""
+        return self.state == ApprovalState.CONCEPT
+
+    def moves_for(self, user) -> list[dict]:
+        """The moves along the approval chain this user may make now (chain_moves); none once
+        the plan is closed."""
+        return [] if self.is_closed else chain_moves(self.state, user)
 
 
 class Spearhead(models.Model):
@@ -835,32 +848,10 @@ class PlanYear(models.Model):
         return self.State(step[0]).label if step else ""
 
     def moves_for(self, user) -> list[dict]:
-        """The moves this user may make now: at most one step forward (by the role whose turn
-        it is) and, for a reviewer, sending it back to draft. None in a closed plan."""
+        """The moves this user may make now (chain_moves); none in a closed plan."""
         if self.plan.is_closed:
             return []
-        roles = set(user.groups.values_list("name", flat=True)) if user.is_authenticated else set()
-        moves = []
-        forward = PLAN_YEAR_CHAIN.get(self.state)
-        if forward and forward[1] in roles:
-            moves.append(
-                {
-                    "to": forward[0],
-                    "label": self.State(forward[0]).label,
-                    "back": False,
-                    "confirm": forward[0] in PLAN_YEAR_IRREVERSIBLE,
-                }
-            )
-        if PLAN_YEAR_RETURNS.get(self.state) in roles:
-            moves.append(
-                {
-                    "to": self.State.CONCEPT,
-                    "label": self.State.CONCEPT.label,
-                    "back": True,
-                    "confirm": False,
-                }
-            )
-        return moves
+        return chain_moves(self.state, user)
 
 
 # state: (next state, the role that takes that step)
@@ -879,6 +870,34 @@ PLAN_YEAR_RETURNS = {
     PlanYear.State.ENDORSED: Role.DIRECTORS,
     PlanYear.State.REVIEWED: Role.ALDERMAN,
 }
+
+
+def chain_moves(state: str, user) -> list[dict]:
+    """The moves along the approval chain that this user may make from `state`, for a plan
+    year and a new plan alike: at most one step forward (by the role whose turn it is) and,
+    for a reviewer, sending it back to draft."""
+    roles = set(user.groups.values_list("name", flat=True)) if user.is_authenticated else set()
+    moves = []
+    forward = PLAN_YEAR_CHAIN.get(state)
+    if forward and forward[1] in roles:
+        moves.append(
+            {
+                "to": forward[0],
+                "label": ApprovalState(forward[0]).label,
+                "back": False,
+                "confirm": forward[0] in PLAN_YEAR_IRREVERSIBLE,
+            }
+        )
+    if PLAN_YEAR_RETURNS.get(state) in roles:
+        moves.append(
+            {
+                "to": ApprovalState.CONCEPT,
+                "label": ApprovalState.CONCEPT.label,
+                "back": True,
+                "confirm": False,
+            }
+        )
+    return moves
 
 
 class AdoptedEffort(models.Model):

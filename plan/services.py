@@ -416,6 +416,63 @@ def steering_round_send_reminders(*, steering_round: SteeringRound) -> dict:
 # --- plan years ------------------------------------------------------------------------------
 
 
+def chain_step(
+    *,
+    obj,
+    to: str,
+    by: User,
+    comment: str,
+    step_model,
+    messages: dict,
+    prepare=None,
+    apply=None,
+    notify=None,
+    lock=None,
+):
+    """Move `obj` (a PlanYear or a Plan) one step along the approval chain, or back to draft,
+    as `by` may (403 otherwise): the part a year and a plan share.
+
+    `prepare(now)` runs before the transaction (slow work such as rendering a report); the
+    transaction then locks only `obj`'s row, refuses when someone else moved it since it was
+    read, records the step in `step_model`, sets the state and calls `apply(locked, now,
+    prepared)`, which changes more of the locked row (and other rows) and returns the names of
+    the fields it set. `notify(locked)` runs after the commit. `lock(obj)` locks and reads the
+    row (by default SELECT … FOR UPDATE of it alone). `messages` holds the texts
+    "back" (no reason given for sending it back) and "moved" (someone else was first)."""
+    move = next((m for m in obj.moves_for(by) if m["to"] == to), None)
+    if move is None:
+        raise PermissionDenied(_("You may not take this step now."))
+    comment = comment.strip()
+    if move["back"] and not comment:
+        raise ValidationError(messages["back"])
+    now = timezone.now()
+    prepared = prepare(now) if prepare is not None else None
+    owner = "plan_year" if isinstance(obj, PlanYear) else "plan"  # the step's link to obj
+    with transaction.atomic():
+        if lock is not None:
+            locked = lock(obj)
+        else:
+            locked = type(obj).objects.select_for_update().get(pk=obj.pk)
+        if locked.state != obj.state:
+            raise ValidationError(messages["moved"])
+        step_model.objects.create(
+            **{owner: locked},
+            from_state=locked.state,
+            to_state=to,
+            by=by,
+            taken=now,
+            comment=comment,
+        )
+        locked.state = to
+        fields = ["state", *(apply(locked, now, prepared) if apply is not None else [])]
+        locked.save(update_fields=fields)
+        if notify is not None:
+            transaction.on_commit(lambda: notify(locked))
+    for name in fields:
+        setattr(obj, name, getattr(locked, name))
+    return obj
+
+
 def plan_year_transition(*, plan_year: PlanYear, to: str, by: User, comment: str = "") -> PlanYear:
     """Move the year one step along the chain, or back to draft, as `by` may (403 otherwise).
 
@@ -425,46 +482,41 @@ def plan_year_transition(*, plan_year: PlanYear, to: str, by: User, comment: str
     writer waits for the rendering. Of two people pressing the same button at once, the
     second finds the state changed and is told so."""
     ensure_plan_open(plan_year.plan)
-    move = next((m for m in plan_year.moves_for(by) if m["to"] == to), None)
-    if move is None:
-        raise PermissionDenied(_("You may not take this step now."))
-    comment = comment.strip()
-    if move["back"] and not comment:
-        raise ValidationError(_("Give the reason for sending the year back to draft."))
-    now = timezone.now()
-    frozen = None
-    if to == PlanYear.State.ADOPTED:
+
+    def prepare(now):
+        if to != PlanYear.State.ADOPTED:
+            return None
         freeze = import_string(settings.PLAN_YEAR_REPORT)
-        frozen = freeze(plan_year=plan_year, by=by, when=now)
-    with transaction.atomic():
-        locked = _plan_year_lock(plan_year)
-        if locked.state != plan_year.state:
-            raise ValidationError(_("Someone else moved this year just now. Reload the page."))
-        PlanYearStep.objects.create(
-            plan_year=locked,
-            from_state=locked.state,
-            to_state=to,
-            by=by,
-            taken=now,
-            comment=comment,
-        )
-        locked.state = to
-        fields = ["state"]
+        return freeze(plan_year=plan_year, by=by, when=now)
+
+    def apply(locked, now, frozen):
         if frozen is not None:
             locked.snapshot, locked.report_pdf = frozen
             locked.outline = snapshot_outline(locked.snapshot)
             locked.report_sha256 = hashlib.sha256(locked.report_pdf).hexdigest()
             locked.adopted = now
-            fields += ["snapshot", "outline", "report_pdf", "report_sha256", "adopted"]
             AdoptedEffort.objects.bulk_create(adopted_rows(locked), batch_size=500)
-        elif to == PlanYear.State.SENT_TO_COUNCIL:
+            return ["snapshot", "outline", "report_pdf", "report_sha256", "adopted"]
+        if to == PlanYear.State.SENT_TO_COUNCIL:
             locked.sent_to_council_on = timezone.localdate(now)
-            fields.append("sent_to_council_on")
-        locked.save(update_fields=fields)
-        transaction.on_commit(lambda: plan_year_notify(plan_year=locked))
-    for name in ("state", *fields):
-        setattr(plan_year, name, getattr(locked, name))
-    return plan_year
+            return ["sent_to_council_on"]
+        return []
+
+    return chain_step(
+        obj=plan_year,
+        to=to,
+        by=by,
+        comment=comment,
+        step_model=PlanYearStep,
+        messages={
+            "back": _("Give the reason for sending the year back to draft."),
+            "moved": _("Someone else moved this year just now. Reload the page."),
+        },
+        prepare=prepare,
+        apply=apply,
+        notify=lambda locked: plan_year_notify(plan_year=locked),
+        lock=_plan_year_lock,
+    )
 
 
 def _plan_year_lock(plan_year: PlanYear) -> PlanYear:

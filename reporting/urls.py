@@ -6,6 +6,11 @@ app_name = "reporting"
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("evaluation/", evaluation.evaluation, name="evaluation"),
+    path(
+        "evaluation/spearheads/<int:pk>/conclusion/",
+        evaluation.evaluation_conclusion,
+        name="evaluation-conclusion",
+    ),
     path("evaluation/pdf/", evaluation.evaluation_pdf, name="evaluation-pdf"),
     path("report/<int:year>/", report.annual_report, name="annual-report"),
     path(

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.test import Client, TransactionTestCase, override_settings
 from django.urls import reverse
 
-from plan import services
+from plan import services, successors
 from plan.forms import EffortManageForm
 from plan.models import (
     Effort,
@@ -225,6 +225,65 @@ class ConcurrencyTestCase(TransactionTestCase):
         self.assertEqual(year.state, PlanYear.State.ADOPTED)
         self.assertTrue(bytes(year.report_pdf).startswith(b"%PDF"))
         self.assertEqual(hashlib.sha256(bytes(year.report_pdf)).hexdigest(), year.report_sha256)
+
+    # -- the next plan ---------------------------------------------------------------------
+
+    def test_two_managers_starting_the_next_plan_at_once_start_it_once(self):
+        managers = [self.bob, make_user("dirk", role=Role.PROGRAMME_MANAGER)]
+        barrier = threading.Barrier(2, timeout=WAIT)
+
+        def start(manager, title):
+            def run():
+                predecessor = Plan.objects.get(pk=self.plan.pk)
+                barrier.wait()
+                return successors.plan_start(
+                    predecessor=predecessor,
+                    title=title,
+                    start_year=2025,
+                    end_year=2028,
+                    ambition="Verder",
+                    spearheads=list(predecessor.spearheads.all()),
+                    by=manager,
+                )
+
+            return run
+
+        results = in_threads(start(managers[0], "Eerste"), start(managers[1], "Tweede"))
+        self.assertEqual(sorted(outcome for outcome, _value in results), ["error", "ok"], results)
+        refused = next(value for outcome, value in results if outcome == "error")
+        self.assertIsInstance(refused, ValidationError)
+        self.assertEqual(Plan.objects.filter(predecessor=self.plan).count(), 1)
+        self.assertEqual(Spearhead.objects.filter(plan__predecessor=self.plan).count(), 2)
+
+    def test_two_aldermen_adopting_the_next_plan_at_once_adopt_it_once(self):
+        new = successors.plan_start(
+            predecessor=self.plan,
+            title="Volgend plan",
+            start_year=2025,
+            end_year=2028,
+            ambition="Verder",
+            spearheads=[],
+            by=self.bob,
+        )
+        Plan.objects.filter(pk=new.pk).update(state=Plan.State.REVIEWED)
+        aldermen = [make_user(name, role=Role.ALDERMAN) for name in ("fatima", "gerrit")]
+        barrier = threading.Barrier(2, timeout=WAIT)
+
+        def adopt(alderman):
+            def run():
+                plan = Plan.objects.get(pk=new.pk)  # both see it reviewed
+                barrier.wait()
+                successors.plan_transition(plan=plan, to=Plan.State.ADOPTED, by=alderman)
+
+            return run
+
+        results = in_threads(*(adopt(alderman) for alderman in aldermen))
+        self.assertEqual(sorted(outcome for outcome, _value in results), ["error", "ok"], results)
+        self.assertEqual(new.steps.filter(to_state=Plan.State.ADOPTED).count(), 1)
+        new.refresh_from_db()
+        self.plan.refresh_from_db()
+        self.assertEqual(new.state, Plan.State.ADOPTED)
+        self.assertTrue(self.plan.is_closed)
 
     # -- the annual report's texts ---------------------------------------------------------
 

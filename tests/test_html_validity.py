@@ -307,6 +307,51 @@ def test_main_pages_are_valid_html(site, tmp_path, capsys):
         path.write_bytes(response.content)
         files[path.name] = f"{name} ({url} as {username or 'anonymous'})"
 
+    # the plans over time: starting the next plan (its form with errors too), carrying
+    # efforts over, its spearhead and goal forms, the list, and an effort linked both ways
+    from plan.models import Effort, Plan
+
+    def save(name, response, username):
+        assert response.status_code == 200, f"{name} answered {response.status_code}"
+        path = out / f"{name}.html"
+        path.write_bytes(response.content)
+        files[path.name] = f"{name} ({response.request['PATH_INFO']} as {username})"
+
+    manager = Client()
+    manager.force_login(site["users"]["opgavemanager"])
+    start = reverse("plan:plan-start")
+    save("plan-start", manager.get(start), "opgavemanager")
+    save("plan-start-errors", manager.post(start, {"start_year": "2028", "end_year": "2025"}), "-")
+    old = Plan.objects.get(slug="2021-2024")
+    data = {"title": "Meerjarenplan 2025-2028", "start_year": "2025", "end_year": "2028"}
+    data |= {"ambition": "Samen verder", **{f"copy_{s.pk}": "on" for s in old.spearheads.all()}}
+    save("plan-detail-new", manager.post(start, data, follow=True), "opgavemanager")
+    new = Plan.objects.get(slug="2025-2028")
+    carry = reverse("plan:plan-carry-over", args=[new.slug])
+    save("plan-carry-over", manager.get(carry), "opgavemanager")
+    efforts = [site["effort"].pk, site["missing"].pk]
+    save("plan-carried", manager.post(carry, {"effort": efforts}, follow=True), "opgavemanager")
+    spearhead = new.spearheads.order_by("number").first()
+    goal = spearhead.goals.order_by("number").first()
+    for name, url in (
+        ("plan-spearhead-new", reverse("plan:plan-spearhead-create", args=[new.slug])),
+        ("plan-spearhead", reverse("plan:plan-spearhead-edit", args=[new.slug, spearhead.pk])),
+        ("plan-goal-new", reverse("plan:plan-goal-create", args=[new.slug, spearhead.pk])),
+        ("plan-goal", reverse("plan:plan-goal-edit", args=[new.slug, goal.pk])),
+        ("evaluation-manager", reverse("reporting:evaluation")),
+    ):
+        save(name, manager.get(url), "opgavemanager")
+    reader = Client()
+    reader.force_login(site["users"]["lezer"])
+    carried = Effort.objects.get(predecessor=site["effort"])
+    for name, url in (
+        ("plan-list", reverse("plan:plan-list")),
+        ("plan-detail-old", old.get_absolute_url()),
+        ("effort-carried", carried.get_absolute_url()),
+        ("effort-continued", site["effort"].get_absolute_url()),
+    ):
+        save(name, reader.get(url), "lezer")
+
     # the settings page showing a new token once, with one revoked token in the list
     client = Client()
     client.force_login(site["users"]["lezer"])

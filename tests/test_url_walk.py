@@ -34,6 +34,7 @@ from plan.models import (
 from plan.roles import ROLE_PERMISSIONS, Role
 from plan.selectors import plan_snapshot
 from plan.services import steering_round_open
+from plan.successors import efforts_carry_over, plan_start
 from tests.base import BaseTestCase, make_user
 
 PUBLIC = {
@@ -89,6 +90,12 @@ MANAGER_ONLY = {
     "plan:indicator-edit",
     "plan:indicator-value-create",
     "plan:indicator-value-edit",
+    "plan:plan-start",
+    "plan:plan-carry-over",
+    "plan:plan-spearhead-create",
+    "plan:plan-spearhead-edit",
+    "plan:plan-goal-create",
+    "plan:plan-goal-edit",
 }
 # The admin shows these to whoever may view them and lets nobody add, change or delete them.
 READ_ONLY_IN_ADMIN = {
@@ -215,6 +222,19 @@ class UrlWalkBase(BaseTestCase):
         )
         NotificationPreference.objects.create(user=cls.alice, digest=False, language="en")
         DigestSent.objects.create(user=cls.charlie, day=date(2023, 2, 22))
+        # the next plan, a draft with one effort carried over
+        cls.successor = plan_start(
+            predecessor=cls.plan,
+            title="Meerjarenplan 2025-2028",
+            start_year=2025,
+            end_year=2028,
+            ambition="Verder",
+            spearheads=list(cls.plan.spearheads.all()),
+            by=cls.bob,
+        )
+        efforts_carry_over(plan=cls.successor, choices=[{"effort": cls.other_effort}], by=cls.bob)
+        cls.successor_spearhead = cls.successor.spearheads.order_by("number").first()
+        cls.successor_goal = cls.successor_spearhead.goals.first()
         sign_in = {"ip_address": "192.0.2.1", "user_agent": "test", "attempt_time": now}
         AccessLog.objects.create(username="alice", **sign_in)
         AccessFailureLog.objects.create(username="alice", **sign_in)
@@ -253,6 +273,16 @@ class UrlWalkBase(BaseTestCase):
             "reporting:annual-report": [2022],
             "reporting:annual-report-chapter": [2022, 3],
             "reporting:annual-report-pdf": [2022],
+            "plan:plan-detail": [self.successor.slug],
+            "plan:plan-transition": [self.successor.slug],
+            "plan:plan-carry-over": [self.successor.slug],
+            "plan:plan-spearhead-create": [self.successor.slug],
+            "plan:plan-spearhead-edit": [self.successor.slug, self.successor_spearhead.pk],
+            "plan:plan-spearhead-delete": [self.successor.slug, self.successor_spearhead.pk],
+            "plan:plan-goal-create": [self.successor.slug, self.successor_spearhead.pk],
+            "plan:plan-goal-edit": [self.successor.slug, self.successor_goal.pk],
+            "plan:plan-goal-delete": [self.successor.slug, self.successor_goal.pk],
+            "reporting:evaluation-conclusion": [spearhead],
             "password_reset_confirm": ["MQ", "set-password"],
             "token-revoke": [self.token.pk],
             "api:public-year-detail": [2021],
@@ -410,6 +440,8 @@ class UrlWalkTestCase(UrlWalkBase):
                             expected = 302  # nothing uploaded yet: back to the upload
                         if name == "plan:round-accept" and expected == 200:
                             expected = 302  # nothing chosen: back to the completeness page
+                        if name == "plan:plan-start" and expected == 200:
+                            expected = 302  # the next plan exists: on to it
                         self.assertEqual(status, expected)
 
     def test_every_admin_pattern_as_everyone(self):

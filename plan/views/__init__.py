@@ -10,6 +10,13 @@ from .monitor import (
     monitor,
 )
 from .pages import effort_detail, effort_list, goal_detail, healthz, plan_overview, spearhead_detail
+from .plans import goal_create as plan_goal_create
+from .plans import goal_delete as plan_goal_delete
+from .plans import goal_edit as plan_goal_edit
+from .plans import plan_carry_over, plan_detail, plan_list, plan_start, plan_transition
+from .plans import spearhead_create as plan_spearhead_create
+from .plans import spearhead_delete as plan_spearhead_delete
+from .plans import spearhead_edit as plan_spearhead_edit
 from .public import accessibility_statement, public_plan
 from .review import round_accept, update_review
 from .rounds import (
@@ -54,7 +61,18 @@ __all__ = [
     "milestone_done",
     "milestone_edit",
     "my_efforts",
+    "plan_carry_over",
+    "plan_detail",
+    "plan_goal_create",
+    "plan_goal_delete",
+    "plan_goal_edit",
+    "plan_list",
     "plan_overview",
+    "plan_spearhead_create",
+    "plan_spearhead_delete",
+    "plan_spearhead_edit",
+    "plan_start",
+    "plan_transition",
     "round_accept",
     "round_close",
     "round_completeness",

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -92,8 +93,14 @@ def effort_list(request):
 
 
 def effort_detail(request, pk):
-    queryset = Effort.objects.with_relations().select_related("spearhead__plan")
-    effort = get_object_or_404(queryset.prefetch_related("partners", "target_groups"), pk=pk)
+    # the effort it continues and those continuing it (one more query), across plans
+    queryset = Effort.objects.with_relations().select_related(
+        "spearhead__plan", "predecessor__spearhead__plan"
+    )
+    successors = Prefetch("successors", queryset=Effort.objects.select_related("spearhead__plan"))
+    effort = get_object_or_404(
+        queryset.prefetch_related("partners", "target_groups", successors), pk=pk
+    )
     periods.plan_viewed(request, effort.spearhead.plan)
     is_editor = effort.is_editor(request.user)
     can_edit = is_editor and not effort.plan_is_closed

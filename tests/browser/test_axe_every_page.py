@@ -77,6 +77,14 @@ HTML_PATTERNS: dict[str, tuple[str, ...]] = {
     "plan:indicator-edit": MANAGER,
     "plan:indicator-value-create": MANAGER,
     "plan:indicator-value-edit": MANAGER,
+    "plan:plan-list": EVERYONE,
+    "plan:plan-start": MANAGER,
+    "plan:plan-detail": EVERYONE,
+    "plan:plan-carry-over": MANAGER,
+    "plan:plan-spearhead-create": MANAGER,
+    "plan:plan-spearhead-edit": MANAGER,
+    "plan:plan-goal-create": MANAGER,
+    "plan:plan-goal-edit": MANAGER,
     "reporting:dashboard": EVERYONE,
     "reporting:evaluation": EVERYONE,
     "reporting:annual-report": EVERYONE,
@@ -91,6 +99,7 @@ AFTER_POST = {
     "plan:round-create": "answers the POST of an invalid new round (test_forms_with_errors)",
     "plan:import-preview": "needs an uploaded file (test_import_upload_and_preview)",
     "plan:round-accept": "the preview answers the POST of chosen updates (test_forms_with_errors)",
+    "plan:plan-start": "shown only before the next plan exists (test_starting_the_next_plan)",
 }
 NOT_HTML: dict[str, str] = {
     "plan:healthz": "text/plain for the load balancer",
@@ -105,6 +114,10 @@ NOT_HTML: dict[str, str] = {
     "plan:year-start": "POST only; redirects to the list or the new year (checked there)",
     "plan:milestone-done": "POST only; redirects to the effort's page (checked there)",
     "plan:indicator-value-delete": "POST only; redirects to the indicator (checked there)",
+    "plan:plan-transition": "POST only; redirects to the plan's page (checked there)",
+    "plan:plan-spearhead-delete": "POST only; redirects to the plan's page (checked there)",
+    "plan:plan-goal-delete": "POST only; redirects to the plan's page (checked there)",
+    "reporting:evaluation-conclusion": "POST only; redirects to the evaluation (checked there)",
     "reporting:evaluation-pdf": "PDF download",
     "reporting:annual-report-pdf": "PDF download",
     "reporting:export-xlsx": "xlsx download",
@@ -189,6 +202,7 @@ def site(plan_data, settings, tmp_path):
     from plan.models import Effort, Milestone, PlanYear, ProgressUpdate, Team
     from plan.selectors import plan_current, plan_snapshot
     from plan.services import steering_round_open
+    from plan.successors import efforts_carry_over, plan_start
 
     settings.MEDIA_ROOT = tmp_path / "media"
     plan = plan_current()
@@ -255,6 +269,18 @@ def site(plan_data, settings, tmp_path):
     NotificationPreference.objects.create(user=lead, digest=False, language="en")
     DigestSent.objects.create(user=manager, day=today)
     lezer = User.objects.get(username="lezer")
+    # the next plan, a draft with two efforts carried over (one of them linked both ways)
+    successor = plan_start(
+        predecessor=plan,
+        title="Meerjarenplan internationalisering 2025-2028",
+        start_year=2025,
+        end_year=2028,
+        ambition="Samen verder",
+        spearheads=list(plan.spearheads.order_by("number")),
+        by=manager,
+    )
+    efforts_carry_over(plan=successor, choices=[{"effort": own}, {"effort": other}], by=manager)
+    successor_spearhead = successor.spearheads.order_by("number").first()
     goal = own.goals.order_by("number").first() or other.goals.order_by("number").first()
     indicator, value = monitor_with_targets(goal=goal)
     return {
@@ -267,6 +293,9 @@ def site(plan_data, settings, tmp_path):
         "update": update,
         "milestone": milestone,
         "economie": Team.objects.get(name="Economie").pk,
+        "successor": successor.slug,
+        "successor_spearhead": successor_spearhead.pk,
+        "successor_goal": successor_spearhead.goals.order_by("number").first().pk,
         "reset": [
             urlsafe_base64_encode(force_bytes(lezer.pk)),
             default_token_generator.make_token(lezer),
@@ -301,6 +330,12 @@ def args_for(name: str, site: dict, variant: str = "") -> list:
         "reporting:annual-report": [2022],
         "reporting:annual-report-chapter": [2022, 3],
         "password_reset_confirm": site["reset"],
+        "plan:plan-detail": [site["successor"]],
+        "plan:plan-carry-over": [site["successor"]],
+        "plan:plan-spearhead-create": [site["successor"]],
+        "plan:plan-spearhead-edit": [site["successor"], site["successor_spearhead"]],
+        "plan:plan-goal-create": [site["successor"], site["successor_spearhead"]],
+        "plan:plan-goal-edit": [site["successor"], site["successor_goal"]],
     }.get(name, [])
 
 
@@ -522,6 +557,43 @@ def test_forms_with_errors(checker, site):
     checker.done()
     assert "plan:round-create" in checker.checked
     assert "plan:round-accept" in checker.checked
+
+
+def test_starting_the_next_plan(checker, site):
+    """The start page (before the next plan exists), with its errors, and the pages the
+    start, the carry-over and the chain lead to, with their messages."""
+    from plan.models import Effort, Plan
+
+    draft = Plan.objects.get(slug=site["successor"])
+    Effort.objects.filter(spearhead__plan=draft).delete()
+    draft.delete()
+    live_server, manager = checker.live_server, "opgavemanager"
+    invalid, alert = "main .invalid-feedback", ".messages .alert-danger"
+    success = ".messages .alert-success"
+    with checker.as_role(manager) as page:
+        checker.visit(page, reverse("plan:plan-start"), manager, "plan:plan-start")
+        page.locator("input[name=start_year]").fill("2028")
+        page.locator("input[name=end_year]").fill("2025")
+        form = "main form[method=post]"
+        checker.submit(page, form, manager, "plan:plan-start (errors)", shows=invalid)
+        page.locator("input[name=start_year]").fill("2025")
+        page.locator("input[name=end_year]").fill("2028")
+        checker.submit(page, form, manager, "plan:plan-start → plan:plan-detail", shows=success)
+        slug = Plan.objects.get(predecessor__isnull=False).slug
+        checker.visit(page, reverse("plan:plan-carry-over", args=[slug]), manager, "carry-over")
+        form = "main form[method=post]"
+        name = "plan:plan-carry-over → plan:plan-detail"
+        checker.submit(page, form, manager, name, shows=success)
+        form = "main form:has(input[name=to][value=advised])"
+        checker.submit(page, form, manager, "plan:plan-transition", shows=success)
+    client = "opdrachtgever"
+    with checker.as_role(client) as page:  # sending it back to draft needs a reason
+        goto(page, live_server, reverse("plan:plan-detail", args=[slug]))
+        form = "main form:has(input[name=to][value=concept])"
+        name = "plan:plan-transition → plan:plan-detail (error)"
+        checker.submit(page, form, client, name, shows=alert)
+    checker.done()
+    assert "plan:plan-start" in checker.checked
 
 
 # --- import ----------------------------------------------------------------------------------

@@ -492,7 +492,7 @@ PINNED = {  # each with the session, the user and the menu's plans and years awa
     "dashboard": 15,
     "effort list": 13,
     "year detail": 12,
-    "effort detail": 17,
+    "effort detail": 18,
 }
 # a closed plan's year offers no step and no texts to write: the user's groups and the
 # texts still missing are not read
