@@ -158,6 +158,26 @@ def test_pages_reflow_at_320_css_pixels(page, live_server, plan_data, artifacts)
         pytest.fail("\n\n".join(problems), pytrace=False)
 
 
+def test_the_longest_menu_fits_at_every_width_in_both_languages(page, live_server, plan_data):
+    """The programme manager has the most menu items: at no width between a phone and a wide
+    screen, in Dutch or English, does the header push the page sideways (the menu collapses
+    below 1400 px, where the items and the user's buttons no longer fit on one line)."""
+    login(page, live_server, "opgavemanager")
+    problems = []
+    for language in ("nl", "en"):
+        if language == "en":
+            switch = page.locator("footer form.language-switch")
+            switch.locator("select[name=language]").select_option("en")
+            with page.expect_navigation():
+                switch.locator("button[type=submit]").click()
+        for width in (320, 768, 992, 1199, 1200, 1399, 1400, 1600, 1920):
+            page.set_viewport_size({"width": width, "height": 800})
+            goto(page, live_server, plan_data["overview"])
+            if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+                problems.append(f"{language} {width}px: {page.evaluate(OVERFLOWING_ELEMENTS_JS)}")
+    assert not problems, "\n".join(problems)
+
+
 def test_language_switch_to_english_persists(browser, live_server, plan_data):
     # A browser that prefers English: the portal must still start in Dutch.
     context = browser.new_context(viewport=DESKTOP, locale="en-US")
