@@ -19,6 +19,7 @@ from simple_history.utils import bulk_update_with_history
 from .models import (
     PLAN_YEAR_CHAIN,
     AdoptedEffort,
+    ApprovalState,
     Effort,
     Plan,
     PlanYear,
@@ -531,7 +532,19 @@ def _plan_year_lock(plan_year: PlanYear) -> PlanYear:
 
 def plan_year_notify(*, plan_year: PlanYear) -> list[str]:
     """E-mail the people whose turn it now is (the role of the next step)."""
-    step = PLAN_YEAR_CHAIN.get(plan_year.state)
+    return chain_turn_notify(
+        state=plan_year.state,
+        subject=lambda: _("Plan update %(year)s: your turn") % {"year": plan_year.year},
+        template="plan/email/plan_year_turn.txt",
+        context={"plan_year": plan_year},
+    )
+
+
+def chain_turn_notify(*, state: str, subject, template: str, context: dict) -> list[str]:
+    """E-mail the active people with an address in the role whose turn it is after `state`
+    (a plan year's or a new plan's), in the portal's language; `subject()` is called in that
+    language. Returns the addresses."""
+    step = PLAN_YEAR_CHAIN.get(state)
     if step is None:
         return []
     recipients = list(
@@ -542,10 +555,9 @@ def plan_year_notify(*, plan_year: PlanYear) -> list[str]:
     if not recipients:
         return []
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"plan_year": plan_year, "next": PlanYear.State(step[0]).label}
         send_mail(
-            subject=_("Plan update %(year)s: your turn") % {"year": plan_year.year},
-            message=render_to_string("plan/email/plan_year_turn.txt", context),
+            subject=subject(),
+            message=render_to_string(template, {**context, "next": ApprovalState(step[0]).label}),
             from_email=None,
             recipient_list=recipients,
         )

@@ -3,17 +3,13 @@ follows, and its way along the approval chain to adoption, which closes the plan
 (issue 14). Every write here is the programme manager's, or the chain role's whose turn it is.
 """
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .models import PLAN_YEAR_CHAIN, Effort, Goal, Indicator, Plan, PlanStep, Spearhead
-from .services import chain_step
+from .models import Effort, Goal, Indicator, Plan, PlanStep, Spearhead
+from .services import chain_step, chain_turn_notify
 
 FIRST_YEAR, LAST_YEAR, MAX_YEARS = 2000, 2100, 10  # the years a plan may span
 
@@ -399,25 +395,12 @@ def plan_transition(*, plan: Plan, to: str, by: User, comment: str = "") -> Plan
 
 def plan_notify(*, plan: Plan) -> list[str]:
     """E-mail the people whose turn it now is (the role of the plan's next step)."""
-    step = PLAN_YEAR_CHAIN.get(plan.state)
-    if step is None:
-        return []
-    recipients = list(
-        User.objects.filter(groups__name=step[1], is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
+    return chain_turn_notify(
+        state=plan.state,
+        subject=lambda: _("New plan %(plan)s: your turn") % {"plan": plan.slug},
+        template="plan/email/plan_turn.txt",
+        context={"plan": plan},
     )
-    if not recipients:
-        return []
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {"plan": plan, "next": Plan.State(step[0]).label}
-        send_mail(
-            subject=_("New plan %(plan)s: your turn") % {"plan": plan.slug},
-            message=render_to_string("plan/email/plan_turn.txt", context),
-            from_email=None,
-            recipient_list=recipients,
-        )
-    return recipients
 
 
 def spearhead_conclusion_save(
