@@ -3,9 +3,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from api.views_settings import account_settings, token_create, token_revoke
-from notifications.views import notification_settings
-
+from .account_views import (
+    account_settings,
+    notification_settings,
+    token_create,
+    token_revoke,
+)
 from .views import (
     LoginView,
     LogoutView,

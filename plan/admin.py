@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .closing import PlanClosed
 from .models import (
     Effort,
     Goal,
@@ -34,7 +35,7 @@ admin.site.index_title = _("Back office")
 
 class ClosedPlanAdmin:
     """An object of a closed plan is shown read-only; saving or deleting it is refused with
-    services.PlanClosed's message, as in the portal and the import. `plan_path` leads from
+    PlanClosed's message, as in the portal and the import. `plan_path` leads from
     the object to its plan ("" for the plan itself)."""
 
     plan_path = ""
@@ -58,7 +59,7 @@ class ClosedPlanAdmin:
         if object_id is not None:
             obj = self.get_object(request, object_id)
             if self._closed(obj):
-                closed = services.PlanClosed(self.plan_of(obj))
+                closed = PlanClosed(self.plan_of(obj))
                 if request.method == "POST":
                     raise closed
                 self.message_user(request, closed.message, messages.WARNING)
@@ -67,7 +68,7 @@ class ClosedPlanAdmin:
     def delete_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, object_id)
         if self._closed(obj):
-            raise services.PlanClosed(self.plan_of(obj))
+            raise PlanClosed(self.plan_of(obj))
         return super().delete_view(request, object_id, extra_context)
 
     def save_model(self, request, obj, form, change):

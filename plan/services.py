@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
+from .closing import PlanClosed, ensure_plan_open
 from .models import (
     PLAN_YEAR_CHAIN,
     AdoptedEffort,
@@ -41,31 +42,6 @@ from .selectors import (
     round_missing_by_contact,
 )
 from .spreadsheet.writer import efforts_write
-
-
-class PlanClosed(PermissionDenied):
-    """A write to a plan that has closed (its successor was adopted): refused everywhere, in
-    the portal, the admin and the import, with this message, shown to the user."""
-
-    def __init__(self, plan: Plan):
-        self.plan = plan
-        super().__init__(
-            _("The plan %(plan)s is closed: it can no longer be changed.") % {"plan": plan.slug}
-        )
-
-    def __str__(self):
-        return self.args[0]
-
-    @property
-    def message(self) -> str:
-        return self.args[0]
-
-
-def ensure_plan_open(plan: Plan | None) -> None:
-    """Raise PlanClosed when `plan` is closed. Every service that writes plan data calls it,
-    with the plan read from the database or loaded with the object it changes."""
-    if plan is not None and plan.is_closed:
-        raise PlanClosed(plan)
 
 
 class EditConflict(Exception):

@@ -19,6 +19,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ..closing import ensure_plan_open
 from ..models import (
     NOTE_MAX_LENGTH,
     TEXT_MAX_LENGTH,
@@ -30,7 +31,6 @@ from ..models import (
     Spearhead,
     Team,
 )
-from ..services import ensure_plan_open
 from . import columns as col
 from .files import Cell, FileRefused, Sheet, find_sheet, open_workbook, read_sheet, read_upload
 from .lookups import Names, PlanLookups

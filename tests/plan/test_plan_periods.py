@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from plan.closing import PlanClosed, ensure_plan_open
 from plan.models import (
     Effort,
     Goal,
@@ -24,7 +25,7 @@ from plan.models import (
     YearNarrative,
 )
 from plan.roles import Role
-from plan.services import PlanClosed, ensure_plan_open, steering_round_open
+from plan.services import steering_round_open
 from plan.spreadsheet.importer import import_apply
 from reporting.exports import efforts_xlsx
 from tests.base import BaseTestCase, make_user

@@ -5,9 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from plan.closing import PlanClosed
 from plan.models import Plan
 from plan.selectors import plan_current
-from plan.services import PlanClosed
 from plan.spreadsheet.columns import EFFORT_SHEET, MONITOR_SHEET
 from plan.spreadsheet.files import FileRefused
 from plan.spreadsheet.importer import ImportHasErrors, ImportPreview, import_apply, import_preview

@@ -1,6 +1,7 @@
-"""The user's settings page ("Mijn instellingen") and its API tokens section: make a token
-(its key is shown once) and revoke one. Every view needs a login. The page also holds the
-e-mail digest's settings (notifications.views)."""
+"""The user's settings page ("Mijn instellingen"), which brings together two apps' settings:
+the API tokens (make one, its key shown once; revoke one) and the e-mail digest (on or off,
+and its language). Every view needs a login. It lives in the project, above both apps, so
+neither imports the other."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,11 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from api.forms import ApiTokenForm
+from api.models import ACTIVE_TOKENS_PER_USER, ApiToken
+from api.services import api_token_create
 from notifications.forms import preference_form
-
-from .forms import ApiTokenForm
-from .models import ACTIVE_TOKENS_PER_USER, ApiToken
-from .services import api_token_create
 
 NEW_KEY_SESSION = "api_new_token_key"  # the new key, from the POST to the page that shows it
 
@@ -55,4 +55,15 @@ def token_revoke(request, pk):
         request,
         _("Token “%(name)s” has been revoked: it no longer gives access.") % {"name": token.name},
     )
+    return redirect("account-settings")
+
+
+@require_POST
+def notification_settings(request):
+    form = preference_form(request.user, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Your e-mail settings were not saved: see the form below."))
+        return account_settings(request, notification_form=form, status=400)
+    form.save()
+    messages.success(request, _("Your e-mail settings have been saved."))
     return redirect("account-settings")
