@@ -160,8 +160,8 @@ def test_pages_reflow_at_320_css_pixels(page, live_server, plan_data, artifacts)
 
 def test_the_longest_menu_fits_at_every_width_in_both_languages(page, live_server, plan_data):
     """The programme manager has the most menu items: at no width between a phone and a wide
-    screen, in Dutch or English, does the header push the page sideways (the menu collapses
-    below 1400 px, where the items and the user's buttons no longer fit on one line)."""
+    screen, in Dutch or English, does the header push the page sideways (where the items and
+    the user's buttons do not fit on one line, the buttons wrap to a second)."""
     login(page, live_server, "opgavemanager")
     problems = []
     for language in ("nl", "en"):
