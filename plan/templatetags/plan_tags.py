@@ -231,6 +231,25 @@ def _review_line(update, review_url) -> str:
 
 
 @register.simple_tag
+def team_completeness_rows(teams):
+    """The rows of the completeness page's table per team (a round of the synthetic plan at
+    100x has 400 teams), written in Python: a team with updates missing links to its list."""
+    rows = []
+    for row in teams:
+        name = plan_content.marked_dutch(row["team"].name)
+        if row["missing"]:
+            name = f'<a href="?team={row["team"].pk}#missing-heading">{name}</a>'
+            missing = f"<strong>{row['missing']}</strong>"
+        else:
+            missing = "0"
+        rows.append(
+            f'<tr><th scope="row">{name}</th><td class="text-end">{row["accepted"]}</td>'
+            f'<td class="text-end">{row["awaiting"]}</td><td class="text-end">{missing}</td></tr>'
+        )
+    return mark_safe("\n".join(rows))
+
+
+@register.simple_tag
 def missing_efforts(efforts):
     """The efforts still missing an update on the completeness page, a list per team, written
     in Python like the other long lists (plan/round_completeness.html)."""
