@@ -100,7 +100,7 @@ def setup_child() -> None:
     from django.core.management import call_command
     from django.urls import reverse
 
-    from plan.models import Effort, Spearhead, SteeringRound, Team
+    from plan.models import Effort, ProgressUpdate, Spearhead, SteeringRound, Team
 
     call_command("migrate", verbosity=0)
     call_command("generate_scale_data", factor=FACTOR, verbosity=0)
@@ -138,8 +138,12 @@ def setup_child() -> None:
                 team = next(teams)
                 if role == "regiegroep":
                     team.members.add(user)
+                # the efforts still owing their update (none sent, or a draft): a sent one
+                # is read-only until reviewed, so its form could not be posted again
+                sent = steering_round.updates.exclude(state=ProgressUpdate.State.CONCEPT)
                 efforts = list(
                     steering_round.efforts.filter(team=team)
+                    .exclude(pk__in=sent.values("effort_id"))
                     .order_by("pk")
                     .values_list("pk", flat=True)
                 )

@@ -87,7 +87,11 @@ def form_fields(html: str) -> list[tuple[str, str]]:
 
 
 def replaced(fields, **values) -> list[tuple[str, str]]:
-    return [(name, values.get(name, value)) for name, value in fields]
+    """The form's fields with `values` put in; a value the form has no field for (the
+    pressed button) is added."""
+    names = {name for name, _value in fields}
+    added = [(name, value) for name, value in values.items() if name not in names]
+    return [(name, values.get(name, value)) for name, value in fields] + added
 
 
 class PortalUser(HttpUser):
@@ -124,6 +128,9 @@ class PortalUser(HttpUser):
             path, name = f"/efforts/{effort}/update/", "update form"
             changes = {"status": "on_track", "progress": str(random.randrange(0, 101, 5))}
             changes["note"] = f"Voortgang gemeten door {self.login['username']}."
+            # saved as a draft, as a lead does while writing: a submitted update is read-only
+            # until reviewed, so submitting would leave the next visit no form to post
+            changes["draft"] = "1"
         else:
             path, name = f"/efforts/{effort}/edit/", "effort edit form"
             changes = {"note": f"Bijgewerkt door {self.login['username']} ({self.writes})."}

@@ -208,9 +208,12 @@ def progress_update_save(
     _round_share_open(steering_round)
     if not steering_round.efforts.filter(pk=effort.pk).exists():
         raise ValidationError(_("This effort is not part of the update round."))
+    # only this update's row: unordered (the model's ordering joins the round) and OF self,
+    # or the lock took the round's row too and leads waited for, even deadlocked, each other
     update = (
-        ProgressUpdate.objects.select_for_update()
+        ProgressUpdate.objects.select_for_update(of=("self",))
         .filter(effort=effort, steering_round=steering_round)
+        .order_by()
         .first()
     )
     if update is None:
@@ -268,7 +271,7 @@ def progress_update_review(
         raise ValidationError(_("Give the reason for returning the update."))
     with transaction.atomic():
         _round_share_open(update.steering_round)
-        locked = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+        locked = ProgressUpdate.objects.select_for_update(of=("self",)).get(pk=update.pk)
         if locked.author_id == by.pk:
             raise PermissionDenied(_("You wrote this update; someone else must review it."))
         if not locked.awaits_review:
@@ -299,7 +302,7 @@ def progress_updates_accept(*, steering_round: SteeringRound, update_ids, by: Us
     with transaction.atomic():
         _round_share_open(steering_round)
         updates = list(
-            ProgressUpdate.objects.select_for_update()
+            ProgressUpdate.objects.select_for_update(of=("self",))
             .filter(steering_round=steering_round, pk__in=ids)
             .awaiting_review()
             .order_by("pk")
@@ -316,7 +319,7 @@ def _updates_accept(updates: list[ProgressUpdate], *, by: User) -> None:
     Locks only these efforts' rows. Writes in bulk: a constant number of queries."""
     if not updates:
         return
-    efforts = Effort.objects.select_for_update().in_bulk([u.effort_id for u in updates])
+    efforts = Effort.objects.select_for_update(of=("self",)).in_bulk([u.effort_id for u in updates])
     changed = []
     for update in updates:
         effort = efforts[update.effort_id]

@@ -411,7 +411,11 @@ def spearhead_conclusion_save(
     if not by.has_perm("plan.change_spearhead"):
         raise PermissionDenied(_("Only the programme manager writes the evaluation's conclusions."))
     with transaction.atomic():
-        locked = Spearhead.objects.select_for_update().select_related("plan").get(pk=spearhead.pk)
+        locked = (
+            Spearhead.objects.select_for_update(of=("self",))
+            .select_related("plan")
+            .get(pk=spearhead.pk)
+        )
         _require_open(locked.plan)
         locked.conclusion, locked.conclusion_en = conclusion.strip(), conclusion_en.strip()
         locked.save(update_fields=["conclusion", "conclusion_en"])

@@ -373,6 +373,58 @@ class ConcurrencyTestCase(TransactionTestCase):
                 note="Te laat",
             )
 
+    def test_two_leads_changing_their_drafts_at_once_do_not_wait_for_each_other(self):
+        """Saving a draft again locks that update's row. Locked with the model's ordering, the
+        lock also took the round's row FOR UPDATE (the ordering joins it), so a second lead
+        waited for the first, and two leads who had both share-locked the round deadlocked
+        (seen as a 500 under bench/load.py)."""
+        steering_round = self.open_round()
+        for effort, author in ((self.effort, self.alice), (self.other_effort, self.charlie)):
+            services.progress_update_save(
+                effort=effort,
+                steering_round=steering_round,
+                author=author,
+                status=Effort.Status.ON_TRACK,
+                progress=10,
+                note="Eerste versie",
+            )
+        saved, committed = threading.Event(), threading.Event()
+
+        def slow_lead():  # alice changes her draft and stays in the transaction for 2 s
+            with transaction.atomic():
+                services.progress_update_save(
+                    effort=self.effort,
+                    steering_round=steering_round,
+                    author=self.alice,
+                    status=Effort.Status.AT_RISK,
+                    progress=50,
+                    note="Alice, tweede versie",
+                )
+                saved.set()
+                time.sleep(2)
+            committed.set()
+
+        def other_lead():  # charlie changes his own draft meanwhile
+            assert saved.wait(WAIT)
+            started = time.monotonic()
+            services.progress_update_save(
+                effort=self.other_effort,
+                steering_round=steering_round,
+                author=self.charlie,
+                status=Effort.Status.ON_TRACK,
+                progress=20,
+                note="Charlie, tweede versie",
+            )
+            return time.monotonic() - started, not committed.is_set()
+
+        results = in_threads(slow_lead, other_lead)
+        self.assertEqual([outcome for outcome, _value in results], ["ok", "ok"], results)
+        took, overlapped = results[1][1]
+        self.assertTrue(overlapped, f"charlie's save waited {took:.3f} s, until alice's ended")
+        self.assertLess(took, FAST, f"charlie's save took {took:.3f} s")
+        notes = set(ProgressUpdate.objects.values_list("note", flat=True))
+        self.assertEqual(notes, {"Alice, tweede versie", "Charlie, tweede versie"})
+
     # -- a long import ----------------------------------------------------------------------
 
     def test_a_long_import_makes_neither_a_login_nor_a_progress_update_wait(self):
