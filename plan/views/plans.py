@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -241,19 +242,42 @@ def _spearhead_form(request, plan, spearhead):
         numbers = plan.spearheads.values_list("number", flat=True)
         initial["number"] = max(numbers, default=0) + 1
     form = SpearheadForm(request.POST or None, instance=spearhead, initial=initial)
+    heading, delete = _("New spearhead"), None
+    if spearhead is not None:
+        number = {"number": spearhead.number}
+        heading = _("Spearhead %(number)s") % number
+        delete = (
+            reverse("plan:plan-spearhead-delete", args=[plan.slug, spearhead.pk]),
+            _("Remove spearhead %(number)s with its goals") % number,
+        )
+    return _part_form(
+        request,
+        plan,
+        form,
+        save=lambda data: successors.spearhead_save(
+            plan=plan, spearhead=spearhead, data=data, by=request.user
+        ),
+        saved=_("The spearhead has been saved."),
+        heading=heading,
+        delete=delete,
+    )
+
+
+def _part_form(request, plan, form, *, save, saved: str, heading: str, delete):
+    """The form of a spearhead or goal of a draft plan (plan/plans/part_form.html): saved
+    through `save(cleaned_data)`, back to the plan when saved; `delete` is the (url, label)
+    of its removal, or None for a new one."""
     bootstrap_classes(form)
     if form.is_valid():
         try:
-            successors.spearhead_save(
-                plan=plan, spearhead=spearhead, data=form.cleaned_data, by=request.user
-            )
+            save(form.cleaned_data)
         except ValidationError as error:
             _form_error(request, form, error)
         else:
-            messages.success(request, _("The spearhead has been saved."))
+            messages.success(request, saved)
             return redirect(plan)
-    context = {"plan": plan, "form": form, "spearhead": spearhead}
-    return render(request, "plan/plans/spearhead_form.html", context)
+    context = {"plan": plan, "form": form, "heading": heading, "delete": delete}
+    return render(request, "plan/plans/part_form.html", context)
 
 
 @require_POST
@@ -292,19 +316,25 @@ def _goal_form(request, plan, spearhead, goal):
     if goal is None:
         initial["number"] = max(spearhead.goals.values_list("number", flat=True), default=0) + 1
     form = GoalForm(request.POST or None, instance=goal, initial=initial, plan=plan)
-    bootstrap_classes(form)
-    if form.is_valid():
-        try:
-            successors.goal_save(
-                spearhead=spearhead, goal=goal, data=form.cleaned_data, by=request.user
-            )
-        except ValidationError as error:
-            _form_error(request, form, error)
-        else:
-            messages.success(request, _("The goal has been saved."))
-            return redirect(plan)
-    context = {"plan": plan, "form": form, "spearhead": spearhead, "goal": goal}
-    return render(request, "plan/plans/goal_form.html", context)
+    heading, delete = _("New goal"), None
+    if goal is not None:
+        numbers = {"spearhead": spearhead.number, "goal": goal.number}
+        heading = _("Goal %(spearhead)s.%(goal)s") % numbers
+        delete = (
+            reverse("plan:plan-goal-delete", args=[plan.slug, goal.pk]),
+            _("Remove goal %(spearhead)s.%(goal)s") % numbers,
+        )
+    return _part_form(
+        request,
+        plan,
+        form,
+        save=lambda data: successors.goal_save(
+            spearhead=spearhead, goal=goal, data=data, by=request.user
+        ),
+        saved=_("The goal has been saved."),
+        heading=heading,
+        delete=delete,
+    )
 
 
 @require_POST
