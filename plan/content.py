@@ -7,7 +7,7 @@ Works on models and on the plain dicts of an adopted plan's snapshot alike.
 """
 
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 CONTENT_LANGUAGE = "nl"
@@ -35,9 +35,15 @@ def localized_text(source, field: str) -> str:
 
 def marked_dutch(text):
     """Escaped Dutch text, wrapped in <span lang="nl"> when the page is in another language."""
-    if translation.get_language() == CONTENT_LANGUAGE or text in (None, ""):
-        return format_html("{}", text if text is not None else "")
-    return format_html('<span lang="{}">{}</span>', CONTENT_LANGUAGE, text)
+    return dutch_marker()(text)
+
+
+def dutch_marker():
+    """marked_dutch for the active language, which it looks up once: for long lists."""
+    if translation.get_language() == CONTENT_LANGUAGE:
+        return lambda text: escape(text if text is not None else "")
+    span = f'<span lang="{CONTENT_LANGUAGE}">'
+    return lambda text: mark_safe(f"{span}{escape(text)}</span>") if text else ""
 
 
 def content_lang():

@@ -292,15 +292,17 @@ SUMMARY_LIMIT = 100  # codes named per group of the review summary; the rest cou
 
 def round_completeness(*, steering_round: SteeringRound) -> dict:
     """Per team of the round how many updates are accepted, await review, were returned, and
-    were never sent (no update, or only a draft); and the round's review summary: per group
-    its count and the codes of its first SUMMARY_LIMIT efforts in plan order.
+    were never sent (no update, or only a draft), and those counts for the whole round.
 
     Counted in SQL from the round's efforts per team and its updates per team and state
-    (both from indexes), so the time follows the number of teams, not of efforts; the codes
-    are two short lists. Four queries."""
+    (both from indexes), so the time follows the number of teams, not of efforts. Two
+    queries."""
+    # in the order of the list of missing efforts (round_missing_efforts), which the
+    # database's collation decides: round_missing_slice relies on it (grouped by name first,
+    # the groups come in that order: no second sort)
     efforts_per_team = (
-        steering_round.efforts.order_by()
-        .values_list("team_id", "team__name")
+        steering_round.efforts.order_by("team__name", "team_id")
+        .values_list("team__name", "team_id")
         .annotate(n=Count("pk"))
     )
     updates_per_team = {
@@ -312,7 +314,7 @@ def round_completeness(*, steering_round: SteeringRound) -> dict:
     states = ProgressUpdate.State
     sent_groups = {"accepted": states.ACCEPTED, "awaiting": states.SUBMITTED}
     teams = []
-    for team_id, team_name, total in efforts_per_team:
+    for team_name, team_id, total in efforts_per_team:
         row = {"team": Team(pk=team_id, name=team_name)}
         row.update(
             {
@@ -325,21 +327,27 @@ def round_completeness(*, steering_round: SteeringRound) -> dict:
         row["never_sent"] = total - row["submitted"] - row["returned"]
         row["missing"] = total - row["submitted"]
         teams.append(row)
-    teams.sort(key=lambda row: (row["team"].name, row["team"].pk))
     groups = ("accepted", "awaiting", "returned", "never_sent")
     counts = {group: sum(row[group] for row in teams) for group in groups}
     submitted_count = counts["accepted"] + counts["awaiting"]
     missing_count = counts["returned"] + counts["never_sent"]
-    summary = _review_summary(steering_round)
     return {
         "teams": teams,
         "submitted": submitted_count,
         "missing": missing_count,
         "total": submitted_count + missing_count,
-        "summary": summary,
-        # how many of each group the summary counts without naming them
-        "summary_more": {group: counts[group] - len(codes) for group, codes in summary.items()},
         **counts,
+    }
+
+
+def round_review_summary(*, steering_round: SteeringRound, counts: dict) -> dict:
+    """The round's review summary: per group (accepted, awaiting review, returned, never sent)
+    the codes of its first SUMMARY_LIMIT efforts in plan order, and how many more it counts
+    without naming them (`counts` from round_completeness). Two queries."""
+    summary = _review_summary(steering_round)
+    return {
+        "summary": summary,
+        "summary_more": {group: counts[group] - len(codes) for group, codes in summary.items()},
     }
 
 
@@ -401,6 +409,26 @@ def round_missing_efforts(*, steering_round: SteeringRound, team_id: int | None 
     return efforts.select_related("spearhead", "team", "lead").order_by(
         "team__name", "team_id", "spearhead__number", "number"
     )
+
+
+def round_missing_slice(*, efforts, teams: list[dict], start: int, stop: int):
+    """Rows start..stop of `efforts` (round_missing_efforts of every team), reading only the
+    efforts of the teams those rows belong to: `teams` (round_completeness, in the list's
+    order) says how many each team misses, so a page costs what it shows, not what the
+    round holds."""
+    skipped, covered, chosen = 0, 0, []
+    for row in teams:
+        missing = row["missing"]
+        if not missing:
+            continue
+        if not chosen and skipped + missing <= start:
+            skipped += missing  # the team's rows are all before the slice
+            continue
+        chosen.append(row["team"].pk)
+        covered += missing
+        if skipped + covered >= stop:
+            break
+    return efforts.filter(team_id__in=chosen)[start - skipped : stop - skipped]
 
 
 def round_awaiting_review(*, steering_round: SteeringRound):

@@ -26,6 +26,7 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round-detail"),
     path("rounds/<int:pk>/meeting/", views.round_meeting, name="round-meeting"),
     path("rounds/<int:pk>/completeness/", views.round_completeness, name="round-completeness"),
+    path("rounds/<int:pk>/summary/", views.round_summary, name="round-summary"),
     path("rounds/<int:pk>/accept/", views.round_accept, name="round-accept"),
     path("updates/<int:pk>/review/", views.update_review, name="update-review"),
     path("rounds/<int:pk>/reminders/", views.round_reminders, name="round-reminders"),

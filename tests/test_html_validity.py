@@ -190,6 +190,12 @@ def pages(site) -> list[tuple[str, str | None, str, dict | None]]:
             None,
         ),
         (
+            "round-summary",
+            "opgavemanager",
+            reverse("plan:round-summary", args=[steering_round.pk]),
+            None,
+        ),
+        (
             "round-close",
             "opgavemanager",
             reverse("plan:round-close", args=[steering_round.pk]),

@@ -79,6 +79,7 @@ API_LOGGED_IN = {
 }
 MANAGER_ONLY = {
     "plan:round-completeness",
+    "plan:round-summary",
     "plan:round-accept",
     "plan:update-review",
     "plan:milestone-create",  # the effort's lead too; no walking user leads it
@@ -258,6 +259,7 @@ class UrlWalkBase(BaseTestCase):
             "plan:round-detail": [self.round.pk],
             "plan:round-meeting": [self.round.pk],
             "plan:round-completeness": [self.round.pk],
+            "plan:round-summary": [self.round.pk],
             "plan:round-reminders": [self.round.pk],
             "plan:round-close": [self.round.pk],
             "plan:round-reopen": [self.round.pk],

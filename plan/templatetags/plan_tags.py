@@ -235,8 +235,9 @@ def team_completeness_rows(teams):
     """The rows of the completeness page's table per team (a round of the synthetic plan at
     100x has 400 teams), written in Python: a team with updates missing links to its list."""
     rows = []
+    marked_dutch = plan_content.dutch_marker()
     for row in teams:
-        name = plan_content.marked_dutch(row["team"].name)
+        name = marked_dutch(row["team"].name)
         if row["missing"]:
             name = f'<a href="?team={row["team"].pk}#missing-heading">{name}</a>'
             missing = f"<strong>{row['missing']}</strong>"

@@ -30,6 +30,7 @@ from .rounds import (
     round_minutes,
     round_reminders,
     round_reopen,
+    round_summary,
 )
 from .years import (
     year_compare,
@@ -76,6 +77,7 @@ __all__ = [
     "round_accept",
     "round_close",
     "round_completeness",
+    "round_summary",
     "round_create",
     "round_detail",
     "round_list",

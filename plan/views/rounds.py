@@ -158,12 +158,22 @@ def round_completeness(request, pk):
     # only the columns the two lists write (plan_tags.missing_efforts, awaiting_review_rows):
     # converting every column of 100 rows and their relations was a third of the page
     missing = missing.only(*MISSING_COLUMNS)
-    page = Paginator(missing, MISSING_PER_PAGE).get_page(request.GET.get("page"))
-    chosen = next((row["team"] for row in counts["teams"] if row["team"].pk == team_id), None)
+    row = next((row for row in counts["teams"] if row["team"].pk == team_id), None)
+    chosen = row["team"] if row else None
+    # the lists' lengths are among the counts already: no count query per list
+    missing_count = row["missing"] if row else (0 if team_id else counts["missing"])
+    page = _page(missing, missing_count, request.GET.get("page"))
+    if team_id is None and missing_count:  # read only the efforts of the page's teams
+        page.object_list = selectors.round_missing_slice(
+            efforts=missing,
+            teams=counts["teams"],
+            start=page.start_index() - 1,
+            stop=page.end_index(),
+        )
     query = f"team={chosen.pk}" if chosen else ""
     awaiting = selectors.round_awaiting_review(steering_round=steering_round)
     awaiting = awaiting.only(*AWAITING_COLUMNS)
-    review_page = Paginator(awaiting, MISSING_PER_PAGE).get_page(request.GET.get("review"))
+    review_page = _page(awaiting, counts["awaiting"], request.GET.get("review"))
     context = {
         "round": steering_round,
         "page": page,
@@ -179,6 +189,24 @@ def round_completeness(request, pk):
         **counts,
     }
     return render(request, "plan/round_completeness.html", context)
+
+
+def _page(rows, count: int, number):
+    """The page `number` (as given in the query) of `rows`, which are `count` in all."""
+    paginator = Paginator(rows, MISSING_PER_PAGE)
+    paginator.count = count  # a cached property: set, it spares the count query
+    return paginator.get_page(number)
+
+
+@manage_rounds
+def round_summary(request, pk):
+    """The round's review summary: which efforts' updates were accepted, returned, are still
+    awaiting review, or were never sent."""
+    steering_round = _round(request, pk)
+    counts = selectors.round_completeness(steering_round=steering_round)
+    summary = selectors.round_review_summary(steering_round=steering_round, counts=counts)
+    context = {"round": steering_round, **counts, **summary}
+    return render(request, "plan/round_summary.html", context)
 
 
 def _int_or_none(value) -> int | None:
@@ -249,10 +277,12 @@ def round_close(request, pk):
     if not steering_round.is_open:
         messages.info(request, _("This update round is already closed."))
         return redirect(steering_round)
+    counts = selectors.round_completeness(steering_round=steering_round)
     context = {
         "round": steering_round,
         "deadline_passed": steering_round.deadline < timezone.localdate(),
-        **selectors.round_completeness(steering_round=steering_round),
+        **counts,
+        **selectors.round_review_summary(steering_round=steering_round, counts=counts),
     }
     return render(request, "plan/round_close_confirm.html", context)
 

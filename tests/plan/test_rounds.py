@@ -6,7 +6,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from plan.models import Effort, ProgressUpdate, SteeringRound
+from plan import selectors
+from plan.models import Effort, ProgressUpdate, SteeringRound, Team
 from plan.services import progress_update_submit, steering_round_open
 from tests.base import BaseTestCase, RoundTestCase
 
@@ -166,20 +167,18 @@ class RoundCycleTestCase(RoundTestCase):
     def test_completeness_runs_the_same_queries_for_more_efforts(self):
         self.client.force_login(self.bob)
         url = reverse("plan:round-completeness", args=[self.round.pk])
-        # session, user, permissions (2), round, efforts and updates counted per team, the
-        # summary's codes (updates, never sent), then the missing efforts
-        # a page at a time: their count and the page with team, spearhead and lead; the
-        # updates awaiting review, a page at a time (their count, and the page when there
-        # are any); and the menu's plan years awaiting the user's decision
+        # session, user, permissions (2), round, efforts and updates counted per team, then
+        # a page of the missing efforts with team, spearhead and lead and one of the updates
+        # awaiting review (the counts per team give their numbers); the menu's plan years
+        # awaiting the user's decision and every plan, once, for the plan switcher
         submit(self.other_effort, self.round, self.charlie)
-        # and every plan, once, for the menu's plan switcher (plan.periods)
-        with self.assertNumQueries(15):
+        with self.assertNumQueries(11):
             self.client.get(url)
         self.add_efforts(10)
         self.round.efforts.set(Effort.objects.all())
         for effort in Effort.objects.exclude(pk=self.other_effort.pk)[:5]:
             submit(effort, self.round, self.charlie)
-        with self.assertNumQueries(15):
+        with self.assertNumQueries(11):
             r = self.client.get(url)
         self.assertEqual((r.context["submitted"], r.context["missing"]), (6, 6))
         self.assertEqual(len(r.context["page"].object_list), 6)
@@ -187,6 +186,36 @@ class RoundCycleTestCase(RoundTestCase):
         r = self.client.get(url, {"team": wonen.pk})
         self.assertEqual({e.team_id for e in r.context["page"].object_list}, {wonen.pk})
         self.assertContains(r, "Nog te doen voor Wonen")
+
+    def test_the_missing_efforts_page_through_every_team_once_in_order(self):
+        # teams of 1, 12 and 30 missing efforts (and one with none) cut across the pages of
+        # 25: each page reads only its own teams' efforts, and together the pages are the list
+        teams = [Team.objects.create(name=name) for name in ("Aa", "Bb", "Cc", "Dd")]
+        for team, count in zip(teams, (1, 0, 12, 30), strict=True):
+            self.add_efforts(count, team=team)
+        complete = Team.objects.get(name="Bb")
+        self.add_efforts(2, team=complete)
+        self.round.efforts.set(Effort.objects.all())
+        for effort in complete.efforts.all():
+            submit(effort, self.round, self.charlie)
+        self.client.force_login(self.bob)
+        url = reverse("plan:round-completeness", args=[self.round.pk])
+        shown, number, pages = [], 0, 1
+        while number < pages:
+            number += 1
+            with self.assertNumQueries(11):
+                r = self.client.get(url, {"page": number})
+            pages = r.context["page"].paginator.num_pages
+            shown += [(effort.team.name, effort.code) for effort in r.context["page"].object_list]
+        self.assertEqual(pages, 2)
+        whole = [
+            (effort.team.name, effort.code)
+            for effort in selectors.round_missing_efforts(steering_round=self.round)
+        ]
+        self.assertEqual(len(whole), r.context["missing"])
+        self.assertEqual(shown, whole)
+        self.assertEqual([team for team, _code in shown[:2]], ["Aa", "Cc"])
+        self.assertNotIn("Bb", {team for team, _code in shown})
 
 
 class MyEffortsTestCase(RoundTestCase):

@@ -329,7 +329,7 @@ class ClosedRoundTestCase(RoundTestCase):
         self.assertContains(r, "<dt>Teruggestuurd naar de trekker (1)</dt><dd>1.1</dd>", html=True)
         self.assertContains(r, "<dt>Wacht op beoordeling (1)</dt><dd>3.2</dd>", html=True)
         steering_round_close(steering_round=self.round, by=self.bob)
-        r = self.client.get(reverse("plan:round-completeness", args=[self.round.pk]))
+        r = self.client.get(reverse("plan:round-summary", args=[self.round.pk]))
         summary = r.context["summary"]
         self.assertEqual(summary["accepted"], ["3.1"])
         self.assertEqual(summary["returned"], ["1.1"])
@@ -366,21 +366,25 @@ class CompletenessQueriesTestCase(RoundTestCase):
         self.client.force_login(self.bob)
         url = reverse("plan:round-completeness", args=[self.round.pk])
         self.pending(50)
-        # session, user, permissions (2), round, efforts and updates counted per team, the
-        # summary's codes (updates, never sent), the missing
-        # efforts (count and page), the updates awaiting review (count and page), the
-        # menu's plan years awaiting the user
-        # and every plan, once, for the menu's plan switcher (plan.periods)
-        with self.assertNumQueries(15):
+        # session, user, permissions (2), round, efforts and updates counted per team, a page
+        # of the missing efforts and one of the updates awaiting review (their counts are
+        # among those per team), the menu's plan years awaiting the user and every plan,
+        # once, for the menu's plan switcher (plan.periods)
+        with self.assertNumQueries(11):
             r = self.client.get(url)
         self.assertEqual(r.context["awaiting"], 50)
         self.pending(450)
-        with self.assertNumQueries(15):
+        with self.assertNumQueries(11):
             r = self.client.get(url)
         self.assertEqual(r.context["awaiting"], 500)
         self.assertEqual(len(r.context["review_page"].object_list), 25)
+        self.assertEqual(r.context["review_page"].paginator.num_pages, 20)
+        with self.assertNumQueries(11):
+            r = self.client.get(url, {"review": 20})
+        self.assertEqual(len(r.context["review_page"].object_list), 25)
         # the summary names the first hundred in plan order and counts the rest
+        summary_url = reverse("plan:round-summary", args=[self.round.pk])
+        with self.assertNumQueries(11):
+            r = self.client.get(summary_url)
         self.assertEqual(len(r.context["summary"]["awaiting"]), 100)
         self.assertContains(r, "en nog 400")
-        with self.assertNumQueries(15):
-            self.client.get(url, {"review": 10})
