@@ -50,6 +50,11 @@ class EnglishContentTestCase(BaseTestCase):
         )
         # the <title> has no markup in it
         self.assertContains(r, "<title>1.1 Huurteam voor internationals ·", html=False)
+        # the teams to filter on are Dutch names, each marked; "All" is English
+        r = self.client.get(reverse("plan:effort-list"))
+        team = f'<option value="{self.team_w.pk}" lang="nl">Wonen</option>'
+        self.assertContains(r, team, html=False)
+        self.assertContains(r, '<option value="" selected>All</option>', html=False)
 
     def test_the_dutch_interface_is_unchanged(self):
         self.client.force_login(self.alice)
@@ -58,6 +63,8 @@ class EnglishContentTestCase(BaseTestCase):
         self.assertContains(r, "Doorontwikkeling Expat Centre")
         self.assertNotContains(r, "Knowledge &amp; Economy")
         self.assertNotContains(r, 'lang="nl"><', html=False)
+        r = self.client.get(reverse("plan:effort-list"))
+        self.assertContains(r, f'<option value="{self.team_w.pk}">Wonen</option>', html=False)
 
     def test_a_team_member_writes_the_english_title_in_the_edit_form(self):
         self.client.force_login(self.charlie)
