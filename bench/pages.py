@@ -18,7 +18,8 @@ services.plan_year_start_next). Then it requests every page through Django's tes
 each, as the role that uses it:
 
 - the programme manager (opgavemanager): overview, effort list, effort detail, spearhead
-  detail, goal detail, round list, round detail, round completeness, year list, year detail;
+  detail, goal detail, round list, round detail, round completeness, the round's review
+  summary, year list, year detail;
 - a steering-group member (regiegroep) whose team has efforts: my efforts;
 - the alderman (wethouder): dashboard, annual report preview, evaluation;
 - each of the three: the bare view (bench/urls.py: the base template with session, user and
@@ -292,6 +293,7 @@ def measure(dataset: str) -> dict:
             manager,
             reverse("plan:round-completeness", args=[data["round"].pk]),
         ),
+        "round summary": (manager, reverse("plan:round-summary", args=[data["round"].pk])),
         "year list": (manager, reverse("plan:year-list")),
         "year detail": (manager, reverse("plan:year-detail", args=[REPORT_YEAR])),
         "dashboard": (alderman, reverse("reporting:dashboard")),
