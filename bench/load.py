@@ -16,8 +16,9 @@ locust runs headless with those 20 users, no wait between requests, twice for SE
 - bare: the bare view only (the floor), as the same 20 people;
 - mix: each person's pages (overview, effort list, effort detail, spearhead detail,
   dashboard, plus my efforts for the steering group, round detail and completeness for the
-  programme managers), with about 10 % POSTs: progress updates through plan:update-create
-  and effort edits through plan:effort-edit, each after the form's GET (CSRF token, version).
+  programme managers, the dashboard's changes and monitor pages for the aldermen), with
+  about 10 % POSTs: progress updates through plan:update-create and effort edits through
+  plan:effort-edit, each after the form's GET (CSRF token, version).
   See bench/locustfile.py.
 
 Prints per target and per page throughput, p50/p95/p99, errors and 409 conflicts (counted
@@ -120,6 +121,10 @@ def setup_child() -> None:
         "opgavemanager": [
             ("round detail", reverse("plan:round-detail", args=[steering_round.pk])),
             ("completeness", reverse("plan:round-completeness", args=[steering_round.pk])),
+        ],
+        "wethouder": [
+            ("dashboard changes", reverse("reporting:dashboard-changes")),
+            ("dashboard monitor", reverse("reporting:dashboard-monitor")),
         ],
     }
     logins = []

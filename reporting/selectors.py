@@ -497,17 +497,25 @@ def _attention_rows(queryset, late, limit: int) -> list[EffortRow]:
     return rows
 
 
-def dashboard(*, plan: Plan, today, team=None, target_group=None) -> dict:
-    """Where the plan stands, narrowed to a team and/or target group.
-
-    Counted in SQL and listed a few rows at a time, so the time grows with what the page
-    shows, not with the size of the plan, in a fixed number of queries (pinned in
-    tests/reporting/test_dashboard.py)."""
+def _dashboard_efforts(*, plan: Plan, team=None, target_group=None):
+    """The plan's efforts, narrowed to a team and/or target group: what the overview and the
+    changes page count."""
     efforts = Effort.objects.filter(spearhead__plan=plan)
     if team is not None:
         efforts = efforts.filter(team=team)
     if target_group is not None:
         efforts = efforts.filter(target_groups=target_group)
+    return efforts
+
+
+def dashboard_overview(*, plan: Plan, today, team=None, target_group=None) -> dict:
+    """Where the plan stands, narrowed to a team and/or target group: per spearhead, the
+    priorities, what needs attention, what is past its end date and the goals' coverage.
+
+    Counted in SQL and listed a few rows at a time, so the time grows with what the page
+    shows, not with the size of the plan, in a fixed number of queries (pinned in
+    tests/reporting/test_dashboard.py)."""
+    efforts = _dashboard_efforts(plan=plan, team=team, target_group=target_group)
     running = ~Q(status__in=ENDED)
     overdue = running & Q(end__lt=today)
     late = Milestone.objects.overdue(today).filter(effort=OuterRef("pk"))
@@ -560,13 +568,9 @@ def dashboard(*, plan: Plan, today, team=None, target_group=None) -> dict:
     )
     for goal in goals:
         goal.running = running_per_goal.get(goal.pk, 0)
-    trend, changes = _rounds_trend_and_changes(
-        plan=plan, efforts=efforts, narrowed=team is not None or target_group is not None
-    )
     well_served = sorted(
         (goal for goal in goals if goal.running >= MANY_EFFORTS), key=lambda goal: -goal.running
     )
-    monitor = monitor_values(up_to=plan.end_year)  # an earlier plan: the figures of its years
     return {
         "effort_count": sum(row["total"] for row in per_spearhead),
         "per_spearhead": per_spearhead,
@@ -587,8 +591,26 @@ def dashboard(*, plan: Plan, today, team=None, target_group=None) -> dict:
         "overdue_count": overdue_count,
         "attention": _attention_rows(efforts.filter(attention), late, LIST_LIMIT),
         "attention_count": attention_count,
-        "trend": trend,
-        "changes": changes,
+    }
+
+
+def dashboard_changes(*, plan: Plan, team=None, target_group=None) -> dict:
+    """The status of the efforts per update round (a chart), and what changed between the
+    last two rounds (None before there are two), narrowed as the overview. A fixed number of
+    queries."""
+    efforts = _dashboard_efforts(plan=plan, team=team, target_group=target_group)
+    trend, changes = _rounds_trend_and_changes(
+        plan=plan, efforts=efforts, narrowed=team is not None or target_group is not None
+    )
+    return {"trend": trend, "changes": changes}
+
+
+def dashboard_monitor(*, plan: Plan) -> dict:
+    """The Monitor Internationalisering, city-wide, with the figures up to the plan's last
+    year (an earlier plan: the figures of its years): the standings and the charts. One
+    query."""
+    monitor = monitor_values(up_to=plan.end_year)
+    return {
         "monitor": monitor_charts_from(monitor),
         # those with a target or a year before to compare with; the others are in the charts
         "monitor_standings": [

@@ -470,6 +470,8 @@ class StoredXssTestCase(TempMediaMixin, UrlWalkBase):
         "plan:year-compare",
         "plan:public-plan",
         "reporting:dashboard",
+        "reporting:dashboard-changes",
+        "reporting:dashboard-monitor",
         "reporting:annual-report",
         "reporting:annual-report-chapter",
         "reporting:evaluation",

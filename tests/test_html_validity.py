@@ -232,6 +232,8 @@ def pages(site) -> list[tuple[str, str | None, str, dict | None]]:
             None,
         ),
         ("dashboard", "wethouder", reverse("reporting:dashboard"), None),
+        ("dashboard-changes", "wethouder", reverse("reporting:dashboard-changes"), None),
+        ("dashboard-monitor", "opgavemanager", reverse("reporting:dashboard-monitor"), None),
         # 2023 awaits the client's step: the notice and the menu's badge
         ("dashboard-awaiting", "opdrachtgever", reverse("reporting:dashboard"), None),
         ("evaluation", "directieteam", reverse("reporting:evaluation"), None),
@@ -278,6 +280,10 @@ def plan_period_pages(site):
     yield "closed-plan-overview", "lezer", reverse("plan:overview") + query, 200
     yield "closed-plan-efforts", "lezer", reverse("plan:effort-list") + query, 200
     yield "closed-plan-dashboard", "wethouder", reverse("reporting:dashboard") + query, 200
+    changes = reverse("reporting:dashboard-changes") + query
+    yield "closed-plan-dashboard-changes", "wethouder", changes, 200
+    monitor = reverse("reporting:dashboard-monitor") + query
+    yield "closed-plan-dashboard-monitor", "wethouder", monitor, 200
     yield "closed-plan-effort", "regiegroep", effort.get_absolute_url(), 200
     yield "closed-plan-year", "opgavemanager", reverse("plan:year-detail", args=[2023]), 200
     edit = reverse("plan:effort-edit", args=[effort.pk])

@@ -512,6 +512,8 @@ class ClosedPlanWalkTestCase(UrlWalkBase):
         "plan:import-upload",
         "plan:public-plan",
         "reporting:dashboard",
+        "reporting:dashboard-changes",
+        "reporting:dashboard-monitor",
         "reporting:evaluation",
         "reporting:export-xlsx",
         "reporting:export-ods",

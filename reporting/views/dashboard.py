@@ -1,9 +1,11 @@
-"""The alderman's dashboard: where the plan stands, in one screen."""
+"""The alderman's dashboard, in three pages under one tab bar: where the plan stands, what
+changed since the previous update round, and the Monitor Internationalisering."""
 
 from urllib.parse import urlencode
 
 from django import forms
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,23 +35,65 @@ class DashboardFilterForm(forms.Form):
     )
 
 
+# the tab bar: (page, URL name, label, whether the team and target group narrow it)
+TABS = [
+    ("overview", "reporting:dashboard", _("Overview"), True),
+    ("changes", "reporting:dashboard-changes", _("Since the previous round"), True),
+    ("monitor", "reporting:dashboard-monitor", _("Monitor"), False),  # city-wide
+]
+
+
 def dashboard(request):
-    context = _dashboard_context(request, timezone.localdate())
+    """Per spearhead, the priorities, what needs attention or is past its end date, and the
+    coverage of the goals."""
+    today = timezone.localdate()
+    context = _dashboard_context(request, "overview", selectors.dashboard_overview, today=today)
     return render(request, "reporting/dashboard.html", context)
 
 
-def _dashboard_context(request, today) -> dict:
-    form = DashboardFilterForm(filter_data(request.GET))
-    bootstrap_classes(form)
-    chosen = form.cleaned_data if form.is_valid() else {}
+def dashboard_changes(request):
+    """What changed since the previous update round, and the trend over the rounds."""
+    context = _dashboard_context(request, "changes", selectors.dashboard_changes)
+    return render(request, "reporting/dashboard_changes.html", context)
+
+
+def dashboard_monitor(request):
+    """The Monitor Internationalisering up to the plan's last year; the city's, so no team."""
+    context = _dashboard_context(request, "monitor", selectors.dashboard_monitor)
+    return render(request, "reporting/dashboard_monitor.html", context)
+
+
+def _dashboard_context(request, page: str, selector, **arguments) -> dict:
+    """The plan shown, the page's blocks from its selector (narrowed by the filter form when
+    the page takes it), the tab bar, and `narrowing`: the query that the links to the effort
+    list and to the other pages keep."""
+    narrowable = next(narrows for name, _url, _label, narrows in TABS if name == page)
     plan = plan_for_request(request)
-    context = {"form": form, "plan": plan, "content_lang": content_lang()}
-    if plan is not None:
+    context = {"plan": plan, "content_lang": content_lang()}
+    narrowed = {}
+    if narrowable:
+        form = DashboardFilterForm(filter_data(request.GET))
+        bootstrap_classes(form)
+        chosen = form.cleaned_data if form.is_valid() else {}
         narrowed = {key: value for key, value in chosen.items() if value is not None}
-        context.update(selectors.dashboard(plan=plan, today=today, **narrowed))
-        # the effort list behind each block keeps the dashboard's narrowing
-        query = {key: value.pk for key, value in narrowed.items()}
-        if not plan_is_current(request, plan):  # and the plan shown
-            query["plan"] = plan.slug
-        context["narrowing"] = urlencode(query)
+        context["form"] = form
+    shown = {}  # the plan shown, when it is not the current one
+    if plan is not None and not plan_is_current(request, plan):
+        shown["plan"] = plan.slug
+    query = {**{key: value.pk for key, value in narrowed.items()}, **shown}
+    context["narrowing"] = urlencode(query)
+    context["tabs"] = [
+        {
+            "url": _with_query(reverse(url), query if narrows else shown),
+            "label": label,
+            "current": name == page,
+        }
+        for name, url, label, narrows in TABS
+    ]
+    if plan is not None:
+        context.update(selector(plan=plan, **arguments, **narrowed))
     return context
+
+
+def _with_query(url: str, query: dict) -> str:
+    return f"{url}?{urlencode(query)}" if query else url

@@ -87,6 +87,8 @@ HTML_PATTERNS: dict[str, tuple[str, ...]] = {
     "plan:plan-goal-create": MANAGER,
     "plan:plan-goal-edit": MANAGER,
     "reporting:dashboard": EVERYONE,
+    "reporting:dashboard-changes": EVERYONE,
+    "reporting:dashboard-monitor": EVERYONE,
     "reporting:evaluation": EVERYONE,
     "reporting:annual-report": EVERYONE,
     "reporting:annual-report-chapter": EVERYONE,
@@ -158,6 +160,7 @@ VARIANTS = [
     ("plan:effort-detail", ("regiegroep",), "other"),  # another team's effort: read-only
     ("plan:year-detail", ("opgavemanager", "lezer"), "adopted"),
     ("reporting:dashboard", ("opgavemanager", "wethouder"), "?team=economie"),
+    ("reporting:dashboard-changes", ("wethouder",), "?team=economie"),
     ("reporting:annual-report", ("lezer",), "?lang=en"),
 ]
 
@@ -736,6 +739,8 @@ OLD_PLAN_PAGES = [
     "plan:round-list",
     "plan:year-list",
     "reporting:dashboard",
+    "reporting:dashboard-changes",
+    "reporting:dashboard-monitor",
     "reporting:evaluation",
     "plan:effort-detail",
     "plan:year-detail",

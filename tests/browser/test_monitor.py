@@ -1,5 +1,5 @@
 """The programme manager enters a Monitor figure in a real browser, on a phone 320 px wide;
-the dashboard then shows it against its target in words."""
+the dashboard's Monitor page then shows it against its target in words."""
 
 import re
 
@@ -61,7 +61,7 @@ def test_a_value_entered_at_320_px_shows_on_the_dashboard(page, live_server, pla
     fits(page)
     axe_check(page, "opgavemanager @320px, errors")
 
-    goto(page, live_server, "/dashboard/")
+    goto(page, live_server, "/dashboard/monitor/")
     standings = page.locator("table.monitor-standings")
     line = standings.locator("tr", has_text=indicator.name)
     expect(line).to_contain_text("12,4% (2022)")

@@ -1,4 +1,5 @@
-"""The dashboard and the annual report preview in a real browser: axe, reflow, keyboard."""
+"""The dashboard's three pages and the annual report preview in a real browser: axe,
+reflow, keyboard."""
 
 import pytest
 from playwright.sync_api import expect
@@ -18,11 +19,20 @@ def test_the_alderman_lands_on_an_accessible_dashboard(page, live_server, plan_d
     page.screenshot(path=artifacts / "dashboard-1280.png", full_page=True)
 
     page.set_viewport_size(NARROW)
-    goto(page, live_server, "/dashboard/")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= NARROW["width"], page.evaluate(OVERFLOWING_ELEMENTS_JS)
-    axe_check(page, "wethouder @320px")
-    page.screenshot(path=artifacts / "dashboard-320.png", full_page=True)
+    for path, heading, name in (
+        ("/dashboard/", "Dashboard", "dashboard"),
+        ("/dashboard/changes/", "Sinds de vorige updateronde", "dashboard-changes"),
+        ("/dashboard/monitor/", "Monitor Internationalisering", "dashboard-monitor"),
+    ):
+        goto(page, live_server, path)
+        expect(page.locator("main h1")).to_have_text(heading)
+        tabs = page.get_by_role("navigation", name="Onderdelen van het dashboard")
+        expect(tabs.get_by_role("link")).to_have_count(3)
+        expect(tabs.locator("[aria-current=page]")).to_have_attribute("href", path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= NARROW["width"], page.evaluate(OVERFLOWING_ELEMENTS_JS)
+        axe_check(page, f"wethouder @320px, {path}")
+        page.screenshot(path=artifacts / f"{name}-320.png", full_page=True)
 
 
 def test_chart_numbers_open_with_the_keyboard(page, live_server, plan_data):
@@ -48,6 +58,13 @@ def test_narrowing_the_dashboard_by_team(page, live_server, plan_data):
     page.wait_for_url("**/dashboard/?team=*")
     expect(page.locator("main h1 + p")).to_contain_text("2 ")  # Economie owns two efforts
     axe_check(page, "opdrachtgever (narrowed)")
+    # the tab bar keeps the narrowing, by keyboard too
+    tab = page.get_by_role("link", name="Sinds de vorige ronde")
+    tab.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/dashboard/changes/?team=*")
+    expect(page.locator("#id_team option:checked")).to_have_text("Economie")
+    axe_check(page, "opdrachtgever (narrowed changes)")
 
 
 def test_the_annual_report_preview(page, live_server, plan_data, artifacts):

@@ -122,7 +122,13 @@ class PlanPeriodsTestCase(BaseTestCase):
 
 class DefaultAndArchiveTestCase(PlanPeriodsTestCase):
     def test_the_plan_wide_pages_show_the_current_plan_by_default(self):
-        for name in ["plan:overview", "reporting:dashboard", "plan:year-list"]:
+        for name in [
+            "plan:overview",
+            "reporting:dashboard",
+            "reporting:dashboard-changes",
+            "reporting:dashboard-monitor",
+            "plan:year-list",
+        ]:
             with self.subTest(name):
                 r = self.get(reverse(name))
                 self.assertEqual(r.context["plan"], self.new_plan)
@@ -142,6 +148,8 @@ class DefaultAndArchiveTestCase(PlanPeriodsTestCase):
         for name in [
             "plan:overview",
             "reporting:dashboard",
+            "reporting:dashboard-changes",
+            "reporting:dashboard-monitor",
             "plan:year-list",
             "reporting:evaluation",
         ]:
@@ -163,9 +171,37 @@ class DefaultAndArchiveTestCase(PlanPeriodsTestCase):
         indicator = Indicator.objects.create(name="Aandeel internationals", unit="%")
         for year, value in [(2023, 10), (2024, 11), (2026, 14)]:
             IndicatorValue.objects.create(indicator=indicator, year=year, value=value)
-        (old,) = self.get(reverse("reporting:dashboard") + OLD).context["monitor_standings"]
-        (new,) = self.get(reverse("reporting:dashboard")).context["monitor_standings"]
+        monitor = reverse("reporting:dashboard-monitor")
+        r = self.get(monitor + OLD)
+        (old,) = r.context["monitor_standings"]
+        self.assertContains(r, "cijfers tot en met 2024")
+        self.assertEqual([row[0] for row in r.context["monitor"][0].rows], ["2023", "2024"])
+        (new,) = self.get(monitor).context["monitor_standings"]
         self.assertEqual((old["year"], new["year"]), (2024, 2026))
+
+    def test_the_dashboards_tabs_keep_the_plan_shown(self):
+        pages = [
+            reverse("reporting:dashboard"),
+            reverse("reporting:dashboard-changes"),
+            reverse("reporting:dashboard-monitor"),
+        ]
+        team = self.effort.team_id
+        for url in pages:
+            with self.subTest(url):
+                r = self.get(url + OLD + f"&team={team}")
+                tabs = [tab["url"] for tab in r.context["tabs"]]
+                narrowed = "" if url == pages[2] else f"team={team}&"  # not the Monitor
+                self.assertEqual(
+                    tabs,
+                    [
+                        f"{pages[0]}?{narrowed}plan=2021-2024",
+                        f"{pages[1]}?{narrowed}plan=2021-2024",
+                        f"{pages[2]}?plan=2021-2024",
+                    ],
+                )
+                # the current plan's tabs stay clean
+                r = self.get(url)
+                self.assertEqual([tab["url"] for tab in r.context["tabs"]], pages)
 
     def test_the_menu_keeps_the_plan_shown(self):
         r = self.get(reverse("plan:overview") + OLD)
@@ -202,7 +238,14 @@ class DefaultAndArchiveTestCase(PlanPeriodsTestCase):
         self.assertNotContains(r, "plan-banner")
 
     def test_an_unknown_plan_is_not_found(self):
-        for name in ["plan:overview", "reporting:dashboard", "plan:effort-list", "plan:year-list"]:
+        for name in [
+            "plan:overview",
+            "reporting:dashboard",
+            "reporting:dashboard-changes",
+            "reporting:dashboard-monitor",
+            "plan:effort-list",
+            "plan:year-list",
+        ]:
             with self.subTest(name):
                 self.assertEqual(self.get(reverse(name) + "?plan=1999-2002").status_code, 404)
         r = self.get(reverse("reporting:annual-report", args=[2024]) + "?plan=2025-2028")
@@ -456,6 +499,8 @@ class QueryCountsTestCase(BaseTestCase):
         urls = {
             "overview": reverse("plan:overview") + query,
             "dashboard": reverse("reporting:dashboard") + query,
+            "dashboard changes": reverse("reporting:dashboard-changes") + query,
+            "dashboard monitor": reverse("reporting:dashboard-monitor") + query,
             "effort list": reverse("plan:effort-list") + query,
             "year detail": reverse("plan:year-detail", args=[year]) + query,
             "effort detail": (effort or self.effort).get_absolute_url(),
@@ -490,7 +535,9 @@ class QueryCountsTestCase(BaseTestCase):
 
 PINNED = {  # each with the session, the user and the menu's plans and years awaiting
     "overview": 8,
-    "dashboard": 15,
+    "dashboard": 13,
+    "dashboard changes": 7,
+    "dashboard monitor": 5,
     "effort list": 13,
     "year detail": 12,
     "effort detail": 18,

@@ -14,6 +14,10 @@ from plan.selectors import plan_current
 from tests.base import BaseTestCase, cache_clear, make_user
 
 URL = reverse("reporting:dashboard")
+CHANGES = reverse("reporting:dashboard-changes")
+MONITOR = reverse("reporting:dashboard-monitor")
+PAGES = [URL, CHANGES, MONITOR]
+TAB_LABELS = ["Overzicht", "Sinds de vorige ronde", "Monitor"]
 
 
 class DashboardTestCase(BaseTestCase):
@@ -21,8 +25,8 @@ class DashboardTestCase(BaseTestCase):
         cache_clear()
         self.client.force_login(self.wethouder)
 
-    def get(self, **params):
-        r = self.client.get(URL, params)
+    def get(self, url=URL, **params):
+        r = self.client.get(url, params)
         self.assertEqual(r.status_code, 200)
         return r
 
@@ -136,23 +140,25 @@ class DashboardTestCase(BaseTestCase):
                 note="Stand",
             )
             services.progress_update_review(update=update, by=self.bob, accept=True)
-        before = self.get().context["trend"].rows
+        before = self.get(CHANGES).context["trend"].rows
         services.steering_round_close(steering_round=steering_round, by=self.bob)
         steering_round.refresh_from_db()
         self.assertEqual(steering_round.status_counts, {"on_track": 1, "delayed": 1})
         # the closed round reads as it did while open, from what closing kept
-        self.assertEqual(self.get().context["trend"].rows, before)
+        self.assertEqual(self.get(CHANGES).context["trend"].rows, before)
         # narrowed to a team, it is counted anew: only that team's effort
-        narrowed = self.get(team=self.other_effort.team_id).context["trend"]
+        narrowed = self.get(CHANGES, team=self.other_effort.team_id).context["trend"]
         self.assertEqual(sum(n for n in narrowed.rows[0][1:] if isinstance(n, int)), 1)
         services.steering_round_reopen(
             steering_round=steering_round, by=self.bob, reason="Vergeten"
         )
         steering_round.refresh_from_db()
         self.assertIsNone(steering_round.status_counts)
-        self.assertEqual(self.get().context["trend"].rows, before)
+        self.assertEqual(self.get(CHANGES).context["trend"].rows, before)
 
-    def test_the_trend_and_what_changed_since_the_previous_round(self):
+    def two_rounds(self):
+        """Two update rounds: the effort went from on track to completed, the other effort
+        (another team's) was delayed in the second only."""
         first = SteeringRound.objects.create(
             plan=self.plan,
             meeting_date=date(2023, 3, 15),
@@ -181,7 +187,10 @@ class DashboardTestCase(BaseTestCase):
             note="-",
             state="accepted",
         )
-        r = self.get()
+
+    def test_the_trend_and_what_changed_since_the_previous_round(self):
+        self.two_rounds()
+        r = self.get(CHANGES)
         trend = r.context["trend"]
         self.assertEqual([row[0] for row in trend.rows], ["15 mrt 2023", "15 sep 2023"])
         changes = r.context["changes"]
@@ -206,29 +215,120 @@ class DashboardTestCase(BaseTestCase):
         )
         self.assertContains(r, 'alt="Grafiek: Inspanningen per speerpunt en status.')
 
+    def test_each_page_has_its_title_heading_and_tabs(self):
+        titles = set()
+        for url, heading in [
+            (URL, "Dashboard"),
+            (CHANGES, "Sinds de vorige updateronde"),
+            (MONITOR, "Monitor Internationalisering"),
+        ]:
+            with self.subTest(url):
+                page = self.get(url).content.decode()
+                self.assertEqual(page.count("<h1"), 1)
+                self.assertIn(f"<h1>{heading}</h1>", page)
+                titles.add(page.split("<title>")[1].split("</title>")[0])
+                tabs = page.split('<nav class="dashboard-tabs')[1].split("</nav>")[0]
+                self.assertIn('aria-label="Onderdelen van het dashboard"', tabs)
+                self.assertEqual(tabs.count("<a "), 3)
+                self.assertEqual(tabs.count('aria-current="page"'), 1)
+                for other, label in zip(PAGES, TAB_LABELS, strict=True):
+                    current = ' aria-current="page"' if other == url else ""
+                    active = " active" if other == url else ""
+                    link = f'<a class="nav-link{active}" href="{other}"{current}>{label}</a>'
+                    self.assertIn(link, tabs)
+        self.assertEqual(len(titles), 3)
+
+    def test_each_block_is_on_one_page(self):
+        overview, changes, monitor = (self.get(url) for url in PAGES)
+        self.assertContains(overview, 'id="spearheads-heading"')
+        self.assertContains(overview, 'id="coverage-heading"')
+        self.assertNotContains(overview, 'id="trend-heading"')
+        self.assertNotContains(overview, "Monitor Internationalisering")
+        self.assertContains(changes, 'id="trend-heading"')
+        self.assertContains(changes, "Er zijn nog geen twee updaterondes om te vergelijken.")
+        self.assertNotContains(changes, 'id="spearheads-heading"')
+        self.assertContains(monitor, "Nog geen cijfers van de monitor.")
+        self.assertNotContains(monitor, 'id="trend-heading"')
+        self.assertNotContains(monitor, "dashboard-filter")  # the Monitor is the city's
+
+    def test_the_tabs_keep_the_narrowing_where_it_applies(self):
+        r = self.get(team=self.team_k.pk, target_group=self.workers.pk)
+        narrowing = f"team={self.team_k.pk}&amp;target_group={self.workers.pk}"
+        self.assertContains(r, f'href="{URL}?{narrowing}" aria-current="page"')
+        self.assertContains(r, f'href="{CHANGES}?{narrowing}"')
+        self.assertContains(r, f'href="{MONITOR}"')  # the Monitor is not narrowed
+        self.assertNotContains(r, f'href="{MONITOR}?')
+        r = self.get(MONITOR, team=self.team_k.pk)
+        self.assertContains(r, f'href="{URL}"')
+        self.assertContains(r, f'href="{CHANGES}"')
+
+    def test_the_narrowing_carries_to_the_changes_page(self):
+        self.two_rounds()
+        overview = self.get(team=self.team_w.pk)
+        self.assertEqual(overview.context["effort_count"], 1)
+        (tab,) = (t for t in overview.context["tabs"] if t["url"].startswith(CHANGES))
+        self.assertEqual(tab["url"], f"{CHANGES}?team={self.team_w.pk}")
+        r = self.get(tab["url"])
+        self.assertEqual(r.context["form"].cleaned_data["team"], self.team_w)
+        self.assertContains(r, f'<option value="{self.team_w.pk}" selected>Wonen</option>')
+        # only Wonen's effort: delayed in the second round, no change, nothing finished
+        trend = r.context["trend"]
+        self.assertEqual([row[0] for row in trend.rows], ["15 sep 2023"])
+        changes_w = self.get(CHANGES, team=self.team_w.pk).context["changes"]
+        self.assertIsNone(changes_w)  # one round of Wonen's: nothing to compare
+        changes_k = self.get(CHANGES, team=self.team_k.pk).context["changes"]
+        self.assertEqual([row["effort"].pk for row in changes_k["moved"]], [self.effort.pk])
+        self.assertEqual(self.get(CHANGES).context["changes"]["moved_count"], 1)
+        # clearing the filters stays on the page
+        self.assertContains(r, f'href="{CHANGES}">Filters wissen</a>')
+
+    def test_every_role_sees_the_three_pages_and_anonymous_is_sent_to_log_in(self):
+        users = [self.alice, self.bob, self.charlie, self.wethouder]
+        users += [make_user(f"user-{role.value}", role=role) for role in Role]
+        for url in PAGES:
+            for user in users:
+                with self.subTest(url=url, user=user.username):
+                    self.client.force_login(user)
+                    self.assertEqual(self.client.get(url).status_code, 200)
+            self.client.logout()
+            self.assertRedirects(
+                self.client.get(url),
+                f"{reverse('login')}?next={url}",
+                fetch_redirect_response=False,
+            )
+
     def test_the_same_queries_for_a_bigger_plan(self):
         # session, user, plan, counts per spearhead and status, spearheads, goals and their
-        # running efforts (two), the first priority, overdue and attention efforts, the rounds
-        # (with the counts kept at closing), monitor, and the filter choices (teams, target
-        # groups); with an open round its count; with two or more update rounds five more,
-        # for the changes between the last two; and the plan years awaiting the user's
+        # running efforts (two), the first priority, overdue and attention efforts, and the
+        # filter choices (teams, target groups); and the plan years awaiting the user's
         # decision, for the notice and the menu (plan.context_processors)
-        with self.assertNumQueries(15):
-            self.get()
+        overview = 13
+        # session, user, plan, the rounds (with the counts kept at closing), the years
+        # awaiting and the filter choices; with an open round its count, and with two or more
+        # update rounds five more, for the changes between the last two
+        changes = 7
+        # session, user, plan, the Monitor's values, the years awaiting
+        monitor = 5
+        for url, count in ((URL, overview), (CHANGES, changes), (MONITOR, monitor)):
+            with self.subTest(url), self.assertNumQueries(count):
+                self.get(url)
         self.add_efforts(25)
-        with self.assertNumQueries(15):
-            self.get()
+        self.two_rounds()
+        changes += 6
+        for url, count in ((URL, overview), (CHANGES, changes), (MONITOR, monitor)):
+            with self.subTest(url), self.assertNumQueries(count):
+                self.get(url)
 
 
 class DashboardScaleTestCase(TestCase):
     """The real plan and a synthetic plan ten times its size cost the same queries."""
 
-    def cold_queries(self):
+    def cold_queries(self, url):
         cache_clear()
-        user = make_user(f"w{Plan.objects.count()}", role=Role.ALDERMAN)
+        user = make_user(f"w{Plan.objects.count()}-{url.replace('/', '')}", role=Role.ALDERMAN)
         self.client.force_login(user)
         with CaptureQueriesContext(connection) as captured:
-            self.assertEqual(self.client.get(URL).status_code, 200)
+            self.assertEqual(self.client.get(url).status_code, 200)
         return len(captured)
 
     def test_real_plan_and_ten_times_it(self):
@@ -252,8 +352,11 @@ class DashboardScaleTestCase(TestCase):
                 note="Stand",
                 state="accepted",
             )
-        real = self.cold_queries()
+        real = {url: self.cold_queries(url) for url in PAGES}
         call_command("generate_scale_data", factor=10, force=True, verbosity=0)
         self.assertEqual(Effort.objects.filter(spearhead__plan=plan_current()).count(), 500)
-        self.assertEqual(self.cold_queries(), real)
-        self.assertLessEqual(real, 21)
+        for url in PAGES:
+            with self.subTest(url):
+                self.assertEqual(self.cold_queries(url), real[url])
+        # the three pages together were one page of 21 queries
+        self.assertLessEqual(max(real.values()), 21)

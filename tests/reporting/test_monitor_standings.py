@@ -74,12 +74,12 @@ class MonitorStandingsTestCase(BaseTestCase):
 
     def test_the_dashboard_shows_the_marks_in_words(self):
         self.client.force_login(self.wethouder)
-        r = self.client.get(reverse("reporting:dashboard"))
+        r = self.client.get(reverse("reporting:dashboard-monitor"))
         # measured once and without a target: in the charts only
         table = r.content.decode().split("monitor-standings")[1].split("</table>")[0]
         self.assertNotIn("Inwoners", table)
         IndicatorValue.objects.create(indicator=self.residents, year=2021, value=14000)
-        r = self.client.get(reverse("reporting:dashboard"))
+        r = self.client.get(reverse("reporting:dashboard-monitor"))
         self.assertContains(r, "Laatste cijfers tegenover hun streefwaarden")
         self.assertContains(r, MARK.format("on_track", "op koers"), html=True)
         self.assertContains(r, MARK.format("off_track", "niet op koers"), html=True)
@@ -94,16 +94,17 @@ class MonitorStandingsTestCase(BaseTestCase):
         self.assertIn('stroke-dasharray="5 3"', chart.svg)
         self.assertIn(">streefwaarde</text>", chart.svg)
         # only the programme manager is sent on to enter figures
-        self.assertNotContains(r, reverse("plan:monitor"))
+        enter = f'<a href="{reverse("plan:monitor")}">Monitorcijfers en streefwaarden invullen</a>'
+        self.assertNotContains(r, enter, html=True)
         self.client.force_login(self.bob)
         self.assertContains(
-            self.client.get(reverse("reporting:dashboard")), reverse("plan:monitor")
+            self.client.get(reverse("reporting:dashboard-monitor")), enter, html=True
         )
 
     def test_the_dashboard_in_english_marks_the_dutch_names(self):
         self.client.force_login(self.wethouder)
         self.client.cookies.load({"django_language": "en"})
-        r = self.client.get(reverse("reporting:dashboard"))
+        r = self.client.get(reverse("reporting:dashboard-monitor"))
         self.assertContains(r, MARK.format("off_track", "Off track"), html=True)
         self.assertContains(r, '<th scope="row" lang="nl">Vertrek binnen drie jaar</th>', html=True)
 
