@@ -101,7 +101,7 @@ class GoalChoiceField(ValuesChoices, forms.ModelMultipleChoiceField):
 class EffortForm(forms.ModelForm):
     """What a steering-group member edits on their own team's efforts."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(label=_("version"), widget=forms.HiddenInput)
     goals = GoalChoiceField(
         label=_("Contributes to goals"),
         queryset=Goal.objects.all(),
