@@ -430,7 +430,7 @@ class IndicatorForm(forms.ModelForm):
     goals = GoalChoiceField(
         label=_("Goals it informs"),
         queryset=Goal.objects.none(),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=DutchCheckboxList,
         required=False,
     )
 
