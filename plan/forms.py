@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.contrib.auth.models import User
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.html import escape
@@ -28,7 +29,7 @@ from .models import (
 )
 from .spreadsheet.files import check_workbook, read_upload
 from .spreadsheet.values import decimal_text
-from .widgets import DutchOptionsSelect, OneTemplateSelect
+from .widgets import DutchCheckboxList, DutchOptionsSelect, OneTemplateSelect
 
 MONITOR_YEARS_AHEAD = 10  # a figure's year may be up to this many years from now
 
@@ -53,19 +54,58 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATE_INPUT = IsoDateInput(format="%Y-%m-%d")
 
 
-class GoalChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, goal):
-        return f"{goal.code} {goal.text}"
+class ValuesChoiceIterator(ModelChoiceIterator):
+    """(pk, label) choices read with values_list: no model instance per option. The field
+    names the columns (`label_fields`) and writes the label from them (`label_from_values`)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        label = self.field.label_from_values
+        for pk, *values in self.queryset.values_list("pk", *self.field.label_fields):
+            yield (pk, label(*values))
+
+
+class ValuesChoices:
+    """For a ModelChoiceField or ModelMultipleChoiceField: its options from plain values.
+    Validation is the field's own (the chosen pk must be in the queryset)."""
+
+    iterator = ValuesChoiceIterator
+    label_fields = ("name",)
+
+    def label_from_values(self, *values) -> str:
+        return str(values[0])
+
+
+class NameChoiceField(ValuesChoices, forms.ModelChoiceField):
+    """Teams: labelled by name, as Team.__str__ is."""
+
+
+class NameMultipleChoiceField(ValuesChoices, forms.ModelMultipleChoiceField):
+    """Partners, target groups: labelled by name, as their __str__ is."""
+
+
+class UserChoiceField(ValuesChoices, forms.ModelChoiceField):
+    """Users, labelled by their username as User.__str__ is."""
+
+    label_fields = (User.USERNAME_FIELD,)
+
+
+class GoalChoiceField(ValuesChoices, forms.ModelMultipleChoiceField):
+    label_fields = ("spearhead__number", "number", "text")
+
+    def label_from_values(self, spearhead_number, number, text) -> str:
+        return f"{spearhead_number}.{number} {text}"  # Goal.code and its text
 
 
 class EffortForm(forms.ModelForm):
     """What a steering-group member edits on their own team's efforts."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(label=_("version"), widget=forms.HiddenInput)
     goals = GoalChoiceField(
         label=_("Contributes to goals"),
-        queryset=Goal.objects.select_related("spearhead"),
-        widget=forms.CheckboxSelectMultiple,
+        queryset=Goal.objects.all(),
+        widget=DutchCheckboxList,
         required=False,
     )
 
@@ -98,8 +138,14 @@ class EffortForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 3}),
             "international_role": forms.Textarea(attrs={"rows": 2}),
             "policy_relation": forms.Textarea(attrs={"rows": 2}),
-            "partners": forms.CheckboxSelectMultiple,
-            "target_groups": forms.CheckboxSelectMultiple,
+            "partners": DutchCheckboxList,
+            "target_groups": DutchCheckboxList,
+            "status": OneTemplateSelect,
+            "financing": OneTemplateSelect,
+        }
+        field_classes = {
+            "partners": NameMultipleChoiceField,
+            "target_groups": NameMultipleChoiceField,
         }
 
     def __init__(self, *args, **kwargs):
@@ -115,7 +161,17 @@ class EffortManageForm(EffortForm):
 
     class Meta(EffortForm.Meta):
         fields = [*EffortForm.Meta.fields, "team", "lead", "is_priority", "in_line"]
-        widgets = {**EffortForm.Meta.widgets, "team": DutchOptionsSelect}
+        widgets = {**EffortForm.Meta.widgets, "team": DutchOptionsSelect, "lead": OneTemplateSelect}
+        field_classes = {
+            **EffortForm.Meta.field_classes,
+            "team": NameChoiceField,
+            "lead": UserChoiceField,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        lead = self.fields["lead"]
+        lead.queryset = lead.queryset.order_by(User.USERNAME_FIELD)  # as they are labelled
 
 
 class ProgressUpdateForm(forms.ModelForm):
@@ -126,6 +182,7 @@ class ProgressUpdateForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 4}),
             "next_steps": forms.Textarea(attrs={"rows": 3}),
             "risks": forms.Textarea(attrs={"rows": 3}),
+            "status": OneTemplateSelect,
         }
         help_texts = {
             "note": _("What happened since the last meeting. Shown in the annual report."),
@@ -373,7 +430,7 @@ class IndicatorForm(forms.ModelForm):
     goals = GoalChoiceField(
         label=_("Goals it informs"),
         queryset=Goal.objects.none(),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=DutchCheckboxList,
         required=False,
     )
 

@@ -1,8 +1,9 @@
-"""Form widgets for content that only exists in Dutch."""
+"""Form widgets written in Python (hot pages), and for content that only exists in Dutch."""
 
 import html
 
 from django import forms
+from django.forms.boundfield import BoundField
 from django.forms.utils import flatatt
 from django.utils import translation
 from django.utils.html import escape
@@ -57,10 +58,74 @@ class DutchOptionsSelect(OneTemplateSelect):
         return ""
 
 
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Checkboxes in Bootstrap's markup (a div.form-check per option), written in Python
+    rather than through Django's per-option templates and dicts. Shown by
+    templates/_form_fields.html inside a fieldset whose legend is the field's label. The
+    attributes (class, aria-invalid) go on every checkbox; options are not grouped."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        id_ = attrs.pop("id", None)
+        shared = flatatt(attrs)
+        chosen = set(self.format_value(value))
+        label_attrs = self.label_attrs()
+        name = html.escape(name)
+        items = []
+        for index, (option_value, option_label) in enumerate(self.choices):
+            option_value = "" if option_value is None else str(option_value)
+            id_attr = f' id="{html.escape(id_)}_{index}"' if id_ else ""
+            for_attr = f' for="{html.escape(id_)}_{index}"' if id_ else ""
+            checked = " checked" if option_value in chosen else ""
+            items.append(
+                f'<div class="form-check"><input type="checkbox" name="{name}" '
+                f'value="{html.escape(option_value)}"{shared}{id_attr}{checked}>'
+                f'<label class="form-check-label"{for_attr}{label_attrs}>'
+                f"{html.escape(str(option_label))}</label></div>"
+            )
+        return mark_safe(f"<div>{''.join(items)}</div>")
+
+    def label_attrs(self) -> str:
+        """The attributes (HTML) of every option's label."""
+        return ""
+
+
+class DutchCheckboxList(CheckboxList):
+    """Checkboxes of Dutch names or texts (goals, partners, target groups): on a page in
+    another language each label is marked lang="nl"."""
+
+    def label_attrs(self) -> str:
+        if translation.get_language() != CONTENT_LANGUAGE:
+            return f' lang="{CONTENT_LANGUAGE}"'
+        return ""
+
+
+class BootstrapBoundField(BoundField):
+    """A field whose widget is marked `is-invalid` (Bootstrap's red border) when the field
+    has errors; Django itself adds aria-invalid and aria-describedby."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if self.errors and not widget.is_hidden:
+            css = attrs.get("class", widget.attrs.get("class", ""))
+            attrs["class"] = f"{css} is-invalid".strip()
+        return attrs
+
+
 def bootstrap_classes(form) -> None:
     """Give a form's widgets Bootstrap's classes, for forms written with plain markup
-    (templates/_form_fields.html) instead of crispy-forms on pages that must be fast."""
+    (templates/_form_fields.html) instead of crispy-forms on pages that must be fast.
+    Call it before validating the form: its fields then mark their errors (is-invalid)."""
+    form.bound_field_class = BootstrapBoundField
     for field in form.fields.values():
         widget = field.widget
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        if widget.is_hidden:
+            continue
+        if getattr(widget, "input_type", None) in ("checkbox", "radio"):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
         widget.attrs.setdefault("class", css)

@@ -1,6 +1,7 @@
 """Shared test data: a small plan and the three actors of STYLE.md section 9."""
 
 from datetime import date
+from html.parser import HTMLParser
 
 from django.contrib.auth.models import Group, User
 from django.test import TestCase
@@ -144,3 +145,64 @@ def monitor_with_targets(*, goal):
     value.target, value.comparison = 12, 13.4
     value.save()
     return indicator, value
+
+
+class FormPage(HTMLParser):
+    """What a person (or a screen reader) gets from a page's post form: its controls with
+    their attributes, the label of each id, the legend of each checkbox group, and the text
+    of every element with an id (errors, help texts)."""
+
+    VOID = {"input", "br", "img", "hr", "meta", "link"}
+
+    def __init__(self, content: bytes | str):
+        super().__init__()
+        self.controls = []  # dicts: tag, attrs, text, legend, within (ids of the ancestors)
+        self.labels = {}  # the id a label is for -> its text
+        self.texts = {}  # id -> text of the element
+        self._open = []  # [tag, attrs, text parts]
+        self._legend = None
+        self._in_form = False
+        html = content.decode() if isinstance(content, bytes) else content
+        start = html.index('<form method="post"', html.index("<main"))
+        self.feed(html[start : html.index("</form>", start) + len("</form>")])
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        element = [tag, attrs, []]
+        if tag == "fieldset":
+            self._legend = None
+        if tag in ("input", "select", "textarea", "option"):
+            within = [e[1]["id"] for e in self._open if e[1].get("id")]
+            self.controls.append(
+                {"tag": tag, "attrs": attrs, "legend": self._legend, "within": within}
+            )
+            element.append(self.controls[-1])
+        if tag not in self.VOID:
+            self._open.append(element)
+
+    def handle_data(self, data):
+        for element in self._open:
+            element[2].append(data)
+
+    def handle_endtag(self, tag):
+        while self._open:
+            open_tag, attrs, parts, *control = self._open.pop()
+            text = " ".join("".join(parts).split())
+            if open_tag == "label" and "for" in attrs:
+                self.labels[attrs["for"]] = text
+            if open_tag == "legend":
+                self._legend = text
+            if "id" in attrs:
+                self.texts[attrs["id"]] = text
+            if control:
+                control[0]["text"] = text
+            if open_tag == tag:
+                break
+
+    def named(self, name: str) -> list[dict]:
+        return [c for c in self.controls if c["attrs"].get("name") == name]
+
+    def options(self, name: str) -> list[dict]:
+        """The options of select `name`."""
+        select = self.named(name)[0]["attrs"]["id"]
+        return [c for c in self.controls if c["tag"] == "option" and select in c["within"]]

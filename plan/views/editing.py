@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from .. import periods, selectors, services
 from ..forms import EffortForm, EffortManageForm, ProgressUpdateForm
 from ..models import Effort, SteeringRound
+from ..widgets import bootstrap_classes
 
 
 def _effort(request, pk) -> Effort:
@@ -25,6 +26,7 @@ def effort_edit(request, pk):
         raise PermissionDenied
     form_class = EffortManageForm if effort.can_manage(request.user) else EffortForm
     form = form_class(request.POST or None, instance=effort)
+    bootstrap_classes(form)  # written plainly (_form_fields.html), not through crispy
     pending_round = selectors.round_awaiting_update(effort=effort)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -82,6 +84,7 @@ def update_create(request, pk):
         form = ProgressUpdateForm(
             request.POST or None, instance=existing, initial=None if existing else initial
         )
+        bootstrap_classes(form)
     elif request.method == "POST":
         messages.error(request, _("This update has been submitted; it can no longer be changed."))
         return redirect("plan:update-create", pk=effort.pk)

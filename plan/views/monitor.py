@@ -38,7 +38,7 @@ def indicator_create(request):
         indicator = form.save()
         messages.success(request, _("The indicator has been added; now enter its values."))
         return redirect("plan:indicator-edit", indicator.pk)
-    context = {"form": form, "fields": _fields(form), "indicator": None}
+    context = {"form": form, "indicator": None}
     return render(request, "plan/indicator_form.html", context)
 
 
@@ -68,17 +68,11 @@ def indicator_edit(request, pk):
     ]
     context = {
         "form": form,
-        "fields": _fields(form),
         "indicator": indicator,
         "row": row,
         "values": values,
     }
     return render(request, "plan/indicator_form.html", context)
-
-
-def _fields(form) -> list:
-    """The fields written by templates/_form_fields.html; the goals are a fieldset."""
-    return [form[name] for name in form.fields if name != "goals"]
 
 
 def indicator_value_create(request, pk):

@@ -36,7 +36,7 @@ def test_a_value_entered_at_320_px_shows_on_the_dashboard(page, live_server, pla
     axe_check(page, "opgavemanager @320px")
     page.get_by_role("link", name="Waarde toevoegen").click()
     page.get_by_label("Jaar").fill("2022")
-    page.get_by_label("Waarde", exact=True).fill("12,4")
+    page.get_by_role("textbox", name="Waarde", exact=True).fill("12,4")
     page.get_by_label("Streefwaarde").fill("12")
     page.get_by_label("Vergelijkingscijfer").fill("13,1")
     fits(page)
@@ -52,7 +52,7 @@ def test_a_value_entered_at_320_px_shows_on_the_dashboard(page, live_server, pla
     # a year twice is refused with a message at the field
     page.get_by_role("link", name="Waarde toevoegen").click()
     page.get_by_label("Jaar").fill("2022")
-    page.get_by_label("Waarde", exact=True).fill("1")
+    page.get_by_role("textbox", name="Waarde", exact=True).fill("1")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.locator("#id_year")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("main .invalid-feedback")).to_contain_text(

@@ -3,7 +3,7 @@ from django.urls import reverse
 from plan import selectors
 from plan.models import Effort
 from plan.services import progress_update_submit, steering_round_close
-from tests.base import BaseTestCase, RoundTestCase
+from tests.base import BaseTestCase, FormPage, RoundTestCase
 
 
 def form_data(effort, **changes):
@@ -112,6 +112,123 @@ class EffortEditTestCase(BaseTestCase):
             self.client.get(self.url)
 
 
+class EffortEditFormTestCase(BaseTestCase):
+    """The form as a person sees it: written plainly, as crispy-forms wrote it before."""
+
+    def setUp(self):
+        self.url = reverse("plan:effort-edit", args=[self.effort.pk])
+
+    def test_every_field_shows_its_label_and_current_value(self):
+        self.client.force_login(self.bob)  # the programme manager: all fields
+        page = FormPage(self.client.get(self.url).content)
+        for name, label in [
+            ("title", "Titel*"),
+            ("title_en", "Titel in het Engels"),
+            ("status", "Status*"),
+            ("progress", "Voortgang (%)*"),
+            ("start", "Start"),
+            ("note", "Toelichting voortgang"),
+            ("financing", "Financiering"),
+            ("team", "Team*"),
+            ("lead", "Trekker"),
+            ("is_priority", "Prioriteit"),
+            ("in_line", "Belegd in de lijn"),
+        ]:
+            self.assertEqual(page.labels[f"id_{name}"], label, name)
+        [title] = page.named("title")
+        self.assertEqual(title["attrs"]["value"], "Doorontwikkeling Expat Centre")
+        self.assertEqual(page.named("progress")[0]["attrs"]["value"], "40")
+        self.assertEqual(page.named("start")[0]["attrs"]["value"], "2022-01-01")
+        [status] = [o for o in page.options("status") if "selected" in o["attrs"]]
+        self.assertEqual(status["text"], "Loopt volgens planning")
+        [team] = [o for o in page.options("team") if "selected" in o["attrs"]]
+        self.assertEqual(team["text"], "Kennis & Internationalisering")
+        self.assertEqual(
+            [o["text"] for o in page.options("lead")],
+            ["---------", "alice", "bob", "charlie", "fatima"],
+        )
+        self.assertIn("checked", page.named("is_priority")[0]["attrs"])
+        self.assertNotIn("checked", page.named("in_line")[0]["attrs"])
+        self.assertEqual(
+            page.texts["id_in_line_helptext"],
+            "Al belegd bij een team in het reguliere werk (groen in het plan).",
+        )
+        self.assertEqual(
+            page.named("in_line")[0]["attrs"]["aria-describedby"], "id_in_line_helptext"
+        )
+        [version] = page.named("version")
+        self.assertEqual((version["attrs"]["type"], version["attrs"]["value"]), ("hidden", "1"))
+
+    def test_the_checkbox_groups_are_fieldsets_with_a_legend_and_the_chosen_ticked(self):
+        self.client.force_login(self.alice)
+        page = FormPage(self.client.get(self.url).content)
+        for name, legend, ticked in [
+            (
+                "goals",
+                "Draagt bij aan doelen",
+                {"1.3 Meer ontmoeting", "3.1 Leiden als kennisstad"},
+            ),
+            ("partners", "Partners", {"Universiteit Leiden"}),
+            ("target_groups", "Doelgroepen", {"Kenniswerkers"}),
+        ]:
+            boxes = page.named(name)
+            self.assertTrue(boxes, name)
+            for box in boxes:
+                self.assertEqual(box["attrs"]["type"], "checkbox")
+                self.assertEqual(box["legend"], legend)
+                self.assertIn(f"div_id_{name}", box["within"])
+            chosen = {page.labels[b["attrs"]["id"]] for b in boxes if "checked" in b["attrs"]}
+            self.assertEqual(chosen, ticked, name)
+        self.assertIn("Internationale studenten", page.labels.values())  # offered, not ticked
+        self.assertEqual(page.named("team"), [])  # a team member does not choose the team
+
+    def test_a_checkbox_label_of_dutch_content_is_marked_dutch_on_an_english_page(self):
+        self.client.force_login(self.alice)
+        self.client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        r = self.client.get(self.url)
+        self.assertContains(r, '<html lang="en">')
+        self.assertContains(
+            r,
+            '<label class="form-check-label" for="id_goals_1" lang="nl">'
+            "3.1 Leiden als kennisstad</label>",
+            html=True,
+        )
+
+    def test_an_error_is_shown_beside_its_field_and_what_was_typed_is_kept(self):
+        self.client.force_login(self.alice)
+        r = self.client.post(self.url, form_data(self.effort, progress=150, title="Nieuw"))
+        page = FormPage(r.content)
+        [progress] = page.named("progress")
+        self.assertEqual(progress["attrs"]["aria-invalid"], "true")
+        self.assertIn("is-invalid", progress["attrs"]["class"].split())
+        self.assertEqual(progress["attrs"]["aria-describedby"], "id_progress_error")
+        self.assertEqual(progress["attrs"]["value"], "150")
+        self.assertEqual(
+            page.texts["id_progress_error"], "Zorg ervoor dat deze waarde hoogstens 100 is."
+        )
+        self.assertContains(r, '<div id="div_id_progress"')
+        [title] = page.named("title")
+        self.assertEqual(title["attrs"]["value"], "Nieuw")
+        self.assertNotIn("aria-invalid", title["attrs"])
+
+    def test_a_choice_outside_the_offered_ones_is_refused(self):
+        self.client.force_login(self.bob)
+        for field, value in [("goals", [999]), ("partners", [999]), ("team", 999), ("lead", 999)]:
+            r = self.client.post(self.url, form_data(self.effort, **{field: value}))
+            self.assertEqual(r.status_code, 200, field)
+            page = FormPage(r.content)
+            self.assertIn("geldige keuze", page.texts[f"id_{field}_error"], field)
+        self.effort.refresh_from_db()
+        self.assertEqual(self.effort.version, 1)
+
+    def test_the_form_errors_of_a_missing_version_are_shown_on_top(self):
+        self.client.force_login(self.alice)
+        data = form_data(self.effort)
+        del data["version"]
+        r = self.client.post(self.url, data)
+        self.assertContains(r, "Versie: Dit veld is verplicht.")
+
+
 class EffortEditBadInputTestCase(BaseTestCase):
     def setUp(self):
         self.url = reverse("plan:effort-edit", args=[self.effort.pk])
@@ -174,6 +291,8 @@ class EffortEditConflictTestCase(BaseTestCase):
 
         # the form now carries bob's version: saving again is a deliberate override
         self.assertEqual(r.context["form"].data["version"], 2)
+        [version] = FormPage(r.content).named("version")  # posted with the next save
+        self.assertEqual((version["attrs"]["type"], version["attrs"]["value"]), ("hidden", "2"))
         data = {**loaded, "status": "delayed", "note": "Vertraging", "version": 2}
         self.assertRedirects(self.client.post(self.url, data), self.effort.get_absolute_url())
         self.effort.refresh_from_db()

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from plan.models import Effort, ProgressUpdate
 from plan.services import progress_update_review, steering_round_close
-from tests.base import RoundTestCase
+from tests.base import FormPage, RoundTestCase
 
 UPDATE = {"status": "at_risk", "progress": 55, "note": "Gesprekken met partners lopen"}
 
@@ -99,6 +99,30 @@ class UpdateCreateTestCase(RoundTestCase):
         self.assertEqual(set(errors), {"status", "progress", "note"})
         self.assertIn("hoogstens 100", errors["progress"][0])
         self.assertFalse(ProgressUpdate.objects.exists())
+        page = FormPage(r.content)
+        [note] = page.named("note")
+        self.assertEqual(note["attrs"]["aria-invalid"], "true")
+        self.assertIn("is-invalid", note["attrs"]["class"].split())
+        # the help text and the error are both read with the field
+        self.assertEqual(note["attrs"]["aria-describedby"], "id_note_helptext id_note_error")
+        self.assertEqual(page.texts["id_note_error"], "Dit veld is verplicht.")
+        self.assertIn("div_id_note", note["within"])
+        self.assertEqual(page.named("progress")[0]["attrs"]["value"], "150")  # as typed
+
+    def test_the_form_shows_each_field_with_its_label_and_starting_value(self):
+        self.client.force_login(self.alice)
+        page = FormPage(self.client.get(self.url).content)
+        self.assertEqual(page.labels["id_status"], "Status*")
+        self.assertEqual(page.labels["id_progress"], "Voortgang (%)*")
+        self.assertEqual(page.labels["id_note"], "Toelichting voortgang*")
+        self.assertEqual(page.labels["id_next_steps"], "Volgende stappen")
+        self.assertEqual(
+            page.texts["id_note_helptext"],
+            "Wat er sinds het vorige overleg is gebeurd. Komt in de jaarrapportage.",
+        )
+        [status] = [o for o in page.options("status") if "selected" in o["attrs"]]
+        self.assertEqual(status["text"], "Loopt volgens planning")
+        self.assertEqual(page.named("progress")[0]["attrs"]["value"], "40")
 
     def test_an_effort_outside_the_round_cannot_be_updated(self):
         self.round.efforts.remove(self.effort)
