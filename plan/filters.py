@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .forms import NameChoiceField
 from .models import Effort, Goal, Milestone, Spearhead, TargetGroup, Team
 from .widgets import DutchOptionsSelect, OneTemplateSelect, bootstrap_classes
 
@@ -33,6 +34,13 @@ def filter_data(query_dict):
     return data or None
 
 
+class NameChoiceFilter(django_filters.ModelChoiceFilter):
+    """Teams and target groups: the options read as names, no model instance per option (a
+    plan at 100x has 400 teams)."""
+
+    field_class = NameChoiceField
+
+
 class EffortFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -54,7 +62,7 @@ class EffortFilter(django_filters.FilterSet):
         empty_label=_("All"),
         widget=OneTemplateSelect,
     )
-    team = django_filters.ModelChoiceFilter(
+    team = NameChoiceFilter(
         label=_("Team"),
         queryset=Team.objects.all(),
         empty_label=_("All"),
@@ -72,7 +80,7 @@ class EffortFilter(django_filters.FilterSet):
     in_line = django_filters.BooleanFilter(
         label=_("Carried by the line organisation"), widget=OneTemplateSelect(choices=YES_NO)
     )
-    target_group = django_filters.ModelChoiceFilter(
+    target_group = NameChoiceFilter(
         label=_("Target group"),
         field_name="target_groups",
         queryset=TargetGroup.objects.all(),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plan.content import content_lang
 from plan.filters import filter_data
+from plan.forms import NameChoiceField
 from plan.models import TargetGroup, Team
 from plan.periods import plan_for_request, plan_is_current
 from plan.widgets import DutchOptionsSelect, bootstrap_classes
@@ -19,14 +20,14 @@ from .. import selectors
 
 
 class DashboardFilterForm(forms.Form):
-    team = forms.ModelChoiceField(
+    team = NameChoiceField(
         label=_("Team"),
         queryset=Team.objects.all(),
         required=False,
         empty_label=_("All"),
         widget=DutchOptionsSelect,
     )
-    target_group = forms.ModelChoiceField(
+    target_group = NameChoiceField(
         label=_("Target group"),
         queryset=TargetGroup.objects.all(),
         required=False,

@@ -305,7 +305,9 @@ class DashboardTestCase(BaseTestCase):
         overview = 13
         # session, user, plan, the rounds (with the counts kept at closing), the years
         # awaiting and the filter choices; with an open round its count, and with two or more
-        # update rounds five more, for the changes between the last two
+        # update rounds six more, for the changes between the last two (the status changes
+        # counted, the first few of them and of the finished ones, their efforts, and the
+        # new efforts listed and counted)
         changes = 7
         # session, user, plan, the Monitor's values, the years awaiting
         monitor = 5
@@ -314,7 +316,7 @@ class DashboardTestCase(BaseTestCase):
                 self.get(url)
         self.add_efforts(25)
         self.two_rounds()
-        changes += 6
+        changes += 7
         for url, count in ((URL, overview), (CHANGES, changes), (MONITOR, monitor)):
             with self.subTest(url), self.assertNumQueries(count):
                 self.get(url)
