@@ -61,7 +61,7 @@ class DutchOptionsSelect(OneTemplateSelect):
 class CheckboxList(forms.CheckboxSelectMultiple):
     """Checkboxes in Bootstrap's markup (a div.form-check per option), written in Python
     rather than through Django's per-option templates and dicts. Shown by
-    templates/_form_fields.html inside a fieldset whose legend is the field's label. The
+    plan_tags.form_fields inside a fieldset whose legend is the field's label. The
     attributes (class, aria-invalid) go on every checkbox; options are not grouped."""
 
     def render(self, name, value, attrs=None, renderer=None):
@@ -115,7 +115,7 @@ class BootstrapBoundField(BoundField):
 
 def bootstrap_classes(form) -> None:
     """Give a form's widgets Bootstrap's classes, for forms written with plain markup
-    (templates/_form_fields.html) instead of crispy-forms on pages that must be fast.
+    (plan_tags.form_fields) instead of crispy-forms on pages that must be fast.
     Call it before validating the form: its fields then mark their errors (is-invalid)."""
     form.bound_field_class = BootstrapBoundField
     for field in form.fields.values():

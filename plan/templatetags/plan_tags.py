@@ -5,6 +5,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from plan import content as plan_content
@@ -376,3 +377,72 @@ def accept_preview_rows(updates):
             f'<td data-label="{label["by"]}">{_person(update.author)}</td></tr>'
         )
     return mark_safe("\n".join(rows))
+
+
+REQUIRED_MARK = '<span class="asteriskField" aria-hidden="true">*</span>'
+
+
+@register.simple_tag
+def form_fields(fields, errors_of=None):
+    """Form fields in Bootstrap's markup, written in Python (hot pages: no crispy per field,
+    no template per option). `fields`: the bound fields to show; `errors_of` (optional): the
+    form whose own errors, and its hidden fields' errors, are listed above them.
+
+    Required fields carry a mark, hidden from screen readers (they announce the `required`
+    attribute). The form went through plan.widgets.bootstrap_classes before validating: its
+    widgets carry Bootstrap's classes and `is-invalid`, and Django adds aria-describedby (help
+    text, errors) and aria-invalid. Checkbox groups (plan.widgets.CheckboxList) are a fieldset
+    with the label as legend; a single checkbox is a form-check."""
+    parts = []
+    if errors_of is not None:
+        if errors := errors_of.non_field_errors():
+            lines = "".join(f'<p class="mb-0">{escape(error)}</p>' for error in errors)
+            parts.append(f'<div class="alert alert-danger" role="alert">{lines}</div>')
+        if errors_of.errors:
+            for field in errors_of.hidden_fields():
+                if field.errors:
+                    label = escape(capfirst(field.label))
+                    lines = "".join(
+                        f'<p class="mb-0">{label}: {escape(error)}</p>' for error in field.errors
+                    )
+                    parts.append(f'<div class="alert alert-danger" role="alert">{lines}</div>')
+    for field in fields:
+        if field.is_hidden:
+            parts.append(str(field))
+            continue
+        required = field.field.required
+        required_class = " requiredField" if required else ""
+        label = escape(field.label) + (REQUIRED_MARK if required else "")
+        after = ""
+        if field.errors:
+            errors = "".join(f"<p><strong>{escape(error)}</strong></p>" for error in field.errors)
+            after += (
+                f'<div id="{field.auto_id}_error" class="invalid-feedback d-block">{errors}</div>'
+            )
+        if field.help_text:
+            after += (
+                f'<div id="{field.auto_id}_helptext" class="form-text">'
+                f"{escape(field.help_text)}</div>"
+            )
+        single_checkbox = getattr(field.field.widget, "input_type", None) == "checkbox"
+        if single_checkbox and not field.use_fieldset:
+            parts.append(
+                f'<div class="mb-3"><div id="div_{field.auto_id}" class="form-check">{field}'
+                f'<label for="{field.id_for_label}" class="form-check-label{required_class}">'
+                f"{label}</label>{after}</div></div>"
+            )
+        elif field.use_fieldset:
+            described = field.aria_describedby
+            described = f' aria-describedby="{described}"' if described else ""
+            parts.append(
+                f'<div id="div_{field.auto_id}" class="mb-3"><fieldset{described}>'
+                f'<legend class="form-label fs-6{required_class}">{label}</legend>'
+                f"{field}{after}</fieldset></div>"
+            )
+        else:
+            parts.append(
+                f'<div id="div_{field.auto_id}" class="mb-3">'
+                f'<label for="{field.id_for_label}" class="form-label{required_class}">{label}'
+                f"</label>{field}{after}</div>"
+            )
+    return mark_safe("\n".join(parts))

@@ -26,7 +26,7 @@ def effort_edit(request, pk):
         raise PermissionDenied
     form_class = EffortManageForm if effort.can_manage(request.user) else EffortForm
     form = form_class(request.POST or None, instance=effort)
-    bootstrap_classes(form)  # written plainly (_form_fields.html), not through crispy
+    bootstrap_classes(form)  # written plainly (plan_tags.form_fields), not through crispy
     pending_round = selectors.round_awaiting_update(effort=effort)
     conflict = None
     if request.method == "POST" and form.is_valid():

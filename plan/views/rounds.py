@@ -93,7 +93,7 @@ def round_detail(request, pk):
         form = SteeringRoundMeetingForm(
             request.POST or None, request.FILES or None, instance=steering_round
         )
-        bootstrap_classes(form)  # written plainly (_form_fields.html), not through crispy
+        bootstrap_classes(form)  # written plainly (plan_tags.form_fields), not through crispy
         if request.method == "POST" and form.is_valid():
             form.save()
             if previous_minutes and steering_round.minutes.name != previous_minutes:
