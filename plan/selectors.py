@@ -1,6 +1,7 @@
 """Reads across several plan models, with related rows preloaded (STYLE.md section 4)."""
 
 import functools
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -305,47 +306,55 @@ def round_completeness(*, steering_round: SteeringRound) -> dict:
         .values_list("team__name", "team_id")
         .annotate(n=Count("pk"))
     )
-    updates_per_team = {
-        (team_id, state): n
-        for team_id, state, n in steering_round.updates.order_by()
+    per_team: dict[int, Counter] = defaultdict(Counter)  # team: updates per state
+    for team_id, state, n in (
+        steering_round.updates.order_by()
         .values_list("effort__team_id", "state")
         .annotate(n=Count("pk"))
-    }
+    ):
+        per_team[team_id][state] = n
+    teams = [
+        {"team": Team(pk=team_id, name=team_name), **_completeness_counts(total, per_team[team_id])}
+        for team_name, team_id, total in efforts_per_team
+    ]
+    whole = sum(per_team.values(), Counter())
+    return {"teams": teams, **_completeness_counts(sum(row["total"] for row in teams), whole)}
+
+
+def _completeness_counts(total: int, per_state) -> dict:
+    """Of `total` efforts in a round, how many updates are accepted, awaiting review,
+    returned, never sent, submitted (the first two) and missing (the others), from the
+    number of updates `per_state` (a mapping)."""
     states = ProgressUpdate.State
-    sent_groups = {"accepted": states.ACCEPTED, "awaiting": states.SUBMITTED}
-    teams = []
-    for team_name, team_id, total in efforts_per_team:
-        row = {"team": Team(pk=team_id, name=team_name)}
-        row.update(
-            {
-                group: updates_per_team.get((team_id, state), 0)
-                for group, state in sent_groups.items()
-            }
-        )
-        row["returned"] = updates_per_team.get((team_id, states.RETURNED), 0)
-        row["submitted"] = row["accepted"] + row["awaiting"]
-        row["never_sent"] = total - row["submitted"] - row["returned"]
-        row["missing"] = total - row["submitted"]
-        teams.append(row)
-    groups = ("accepted", "awaiting", "returned", "never_sent")
-    counts = {group: sum(row[group] for row in teams) for group in groups}
-    submitted_count = counts["accepted"] + counts["awaiting"]
-    missing_count = counts["returned"] + counts["never_sent"]
+    accepted, awaiting = per_state.get(states.ACCEPTED, 0), per_state.get(states.SUBMITTED, 0)
+    returned = per_state.get(states.RETURNED, 0)
+    submitted = accepted + awaiting
     return {
-        "teams": teams,
-        "submitted": submitted_count,
-        "missing": missing_count,
-        "total": submitted_count + missing_count,
-        **counts,
+        "total": total,
+        "accepted": accepted,
+        "awaiting": awaiting,
+        "returned": returned,
+        "never_sent": total - submitted - returned,
+        "submitted": submitted,
+        "missing": total - submitted,
     }
 
 
-def round_review_summary(*, steering_round: SteeringRound, counts: dict) -> dict:
-    """The round's review summary: per group (accepted, awaiting review, returned, never sent)
-    the codes of its first SUMMARY_LIMIT efforts in plan order, and how many more it counts
-    without naming them (`counts` from round_completeness). Two queries."""
+def round_review_summary(*, steering_round: SteeringRound, counts: dict | None = None) -> dict:
+    """The round's review summary: the counts of round_completeness for the whole round
+    (`counts`, when the caller has them; else counted here from the round's efforts and its
+    updates per state, two reads of indexes) and per group (accepted, awaiting review,
+    returned, never sent) the codes of its first SUMMARY_LIMIT efforts in plan order and how
+    many more it counts without naming them. Two queries, four without `counts`."""
+    if counts is None:
+        per_state = dict(
+            steering_round.updates.order_by().values_list("state").annotate(n=Count("pk"))
+        )
+        total = SteeringRound.efforts.through.objects.filter(steeringround=steering_round)
+        counts = _completeness_counts(total.count(), per_state)
     summary = _review_summary(steering_round)
     return {
+        **counts,
         "summary": summary,
         "summary_more": {group: counts[group] - len(codes) for group, codes in summary.items()},
     }

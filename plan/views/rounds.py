@@ -203,9 +203,8 @@ def round_summary(request, pk):
     """The round's review summary: which efforts' updates were accepted, returned, are still
     awaiting review, or were never sent."""
     steering_round = _round(request, pk)
-    counts = selectors.round_completeness(steering_round=steering_round)
-    summary = selectors.round_review_summary(steering_round=steering_round, counts=counts)
-    context = {"round": steering_round, **counts, **summary}
+    summary = selectors.round_review_summary(steering_round=steering_round)
+    context = {"round": steering_round, **summary}
     return render(request, "plan/round_summary.html", context)
 
 
