@@ -158,7 +158,7 @@ def setup_child() -> None:
                 )
             session = SessionStore()
             session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session.create()
             shown = efforts[0] if efforts else effort_ids[(len(logins) * 37) % len(effort_ids)]

@@ -35,6 +35,7 @@ from mozilla_django_oidc.views import (
 from plan.models import Team
 from plan.roles import Role
 
+from .auth import OnePermissionQuery
 from .views import landing_url
 
 logger = logging.getLogger(__name__)
@@ -109,7 +110,7 @@ def user_roles_apply(*, user, roles: set[str], team_names: set[str] | None) -> N
         user.save(update_fields=["is_staff"])
 
 
-class PortalOIDCBackend(OIDCAuthenticationBackend):
+class PortalOIDCBackend(OnePermissionQuery, OIDCAuthenticationBackend):
     """mozilla-django-oidc's backend, finding people by `sub` and setting their roles."""
 
     def verify_token(self, token, **kwargs):

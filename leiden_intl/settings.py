@@ -187,7 +187,7 @@ if not (LOCAL_PASSWORDS or OIDC_ENABLED):
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a login while it is locked out
     *(["leiden_intl.oidc.PortalOIDCBackend"] if OIDC_ENABLED else []),
-    *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_PASSWORDS else []),
+    *(["leiden_intl.auth.PortalModelBackend"] if LOCAL_PASSWORDS else []),
 ]
 # Five wrong passwords for one username from one address lock that pair out for an hour.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")

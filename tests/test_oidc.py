@@ -30,7 +30,7 @@ OIDC = {
     "AUTHENTICATION_BACKENDS": [
         "axes.backends.AxesStandaloneBackend",
         "leiden_intl.oidc.PortalOIDCBackend",
-        "django.contrib.auth.backends.ModelBackend",
+        "leiden_intl.auth.PortalModelBackend",
     ],
 }
 WITHOUT_PASSWORDS = {

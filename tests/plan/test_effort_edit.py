@@ -103,12 +103,12 @@ class EffortEditTestCase(BaseTestCase):
 
     def test_it_runs_a_fixed_number_of_queries(self):
         self.client.force_login(self.alice)
-        # session, user, effort+spearhead+team, permissions (2), membership, and the
+        # session, user, effort+spearhead+team, permissions (1), membership, and the
         # form's goals, partners and target groups (choices and current values), the open
         # round still waiting for this effort's update, and the menu's plan years awaiting
         # the user's decision (plan.context_processors)
         # and every plan, once, for the menu's plan switcher (plan.periods)
-        with self.assertNumQueries(15):
+        with self.assertNumQueries(14):
             self.client.get(self.url)
 
 

@@ -92,9 +92,9 @@ class EffortListTestCase(BaseTestCase):
         # the spearhead, goal, team and target group filters, and the menu's plan years
         # awaiting the user's decision (plan.context_processors)
         # and every plan, once, for the menu's plan switcher (plan.periods)
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(12):
             self.client.get(self.url)
         self.add_efforts(30)
         self.assertEqual(Effort.objects.count(), 32)
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(12):
             self.client.get(self.url)

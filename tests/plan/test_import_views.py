@@ -224,8 +224,8 @@ class ImportFlowTestCase(ImportViewTestCase):
 
     def test_the_preview_runs_a_fixed_number_of_queries(self):
         self.upload([effort_row()])
-        # session, user, the user's and the groups' permissions, plan, the importer's 10
+        # session, user, the user's and the groups' permissions (one query), plan, the importer's 10
         # (no Monitor sheet), the session update in a savepoint, and the menu's plan years
         # awaiting the user's decision (plan.context_processors)
-        with self.assertNumQueries(19):
+        with self.assertNumQueries(18):
             self.client.get(PREVIEW)

@@ -218,13 +218,13 @@ class MonitorPagesTestCase(BaseTestCase):
         # session, user, the user's permissions (user, group), the indicators, their values,
         # and the menu's plan years awaiting the user's decision
         # and every plan, once, for the menu's plan switcher (plan.periods)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(7):
             self.client.get(self.url("monitor"))
         for number in range(10):
             indicator = Indicator.objects.create(name=f"Indicator {number}", direction="up")
             for year in (2020, 2021, 2022):
                 IndicatorValue.objects.create(indicator=indicator, year=year, value=year, target=1)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(7):
             r = self.client.get(self.url("monitor"))
         self.assertEqual(len(r.context["rows"]), 11)
 
@@ -233,13 +233,13 @@ class MonitorPagesTestCase(BaseTestCase):
         url = self.url("indicator-edit", self.share.pk)
         # session, user, permissions (user, group), indicator, plan, its goals checked, the
         # values for the standing, the menu's plan years, the values' table, the goals
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(10):
             self.client.get(url)
         for year in range(2000, 2020):
             IndicatorValue.objects.create(indicator=self.share, year=year, value=year)
         self.share.goals.add(self.city_goal, self.meeting_goal)
         self.add_efforts(5)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(10):
             self.client.get(url)
 
     def test_the_menu_links_the_monitor_for_the_programme_manager_only(self):

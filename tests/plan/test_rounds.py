@@ -167,18 +167,18 @@ class RoundCycleTestCase(RoundTestCase):
     def test_completeness_runs_the_same_queries_for_more_efforts(self):
         self.client.force_login(self.bob)
         url = reverse("plan:round-completeness", args=[self.round.pk])
-        # session, user, permissions (2), round, efforts and updates counted per team, then
+        # session, user, permissions (1), round, efforts and updates counted per team, then
         # a page of the missing efforts with team, spearhead and lead and one of the updates
         # awaiting review (the counts per team give their numbers); the menu's plan years
         # awaiting the user's decision and every plan, once, for the plan switcher
         submit(self.other_effort, self.round, self.charlie)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(10):
             self.client.get(url)
         self.add_efforts(10)
         self.round.efforts.set(Effort.objects.all())
         for effort in Effort.objects.exclude(pk=self.other_effort.pk)[:5]:
             submit(effort, self.round, self.charlie)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(10):
             r = self.client.get(url)
         self.assertEqual((r.context["submitted"], r.context["missing"]), (6, 6))
         self.assertEqual(len(r.context["page"].object_list), 6)
@@ -203,7 +203,7 @@ class RoundCycleTestCase(RoundTestCase):
         shown, number, pages = [], 0, 1
         while number < pages:
             number += 1
-            with self.assertNumQueries(11):
+            with self.assertNumQueries(10):
                 r = self.client.get(url, {"page": number})
             pages = r.context["page"].paginator.num_pages
             shown += [(effort.team.name, effort.code) for effort in r.context["page"].object_list]
@@ -260,13 +260,13 @@ class EffortListWithUpdatesTestCase(RoundTestCase):
         # 9, the permissions that decide on "Import", and the menu's plan years awaiting
         # the user's decision (plan.context_processors)
         # and every plan, once, for the menu's plan switcher (plan.periods)
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(12):
             self.client.get(url)
         self.add_efforts(10)
         self.round.efforts.set(Effort.objects.all())
         for effort in Effort.objects.all():
             submit(effort, self.round, self.bob)
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(12):
             self.client.get(url)
 
 

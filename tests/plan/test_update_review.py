@@ -366,25 +366,25 @@ class CompletenessQueriesTestCase(RoundTestCase):
         self.client.force_login(self.bob)
         url = reverse("plan:round-completeness", args=[self.round.pk])
         self.pending(50)
-        # session, user, permissions (2), round, efforts and updates counted per team, a page
+        # session, user, permissions (1), round, efforts and updates counted per team, a page
         # of the missing efforts and one of the updates awaiting review (their counts are
         # among those per team), the menu's plan years awaiting the user and every plan,
         # once, for the menu's plan switcher (plan.periods)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(10):
             r = self.client.get(url)
         self.assertEqual(r.context["awaiting"], 50)
         self.pending(450)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(10):
             r = self.client.get(url)
         self.assertEqual(r.context["awaiting"], 500)
         self.assertEqual(len(r.context["review_page"].object_list), 25)
         self.assertEqual(r.context["review_page"].paginator.num_pages, 20)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(10):
             r = self.client.get(url, {"review": 20})
         self.assertEqual(len(r.context["review_page"].object_list), 25)
         # the summary names the first hundred in plan order and counts the rest
         summary_url = reverse("plan:round-summary", args=[self.round.pk])
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(10):
             r = self.client.get(summary_url)
         self.assertEqual(len(r.context["summary"]["awaiting"]), 100)
         self.assertContains(r, "en nog 400")

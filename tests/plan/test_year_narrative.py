@@ -142,8 +142,8 @@ class ChecklistTestCase(YearNarrativeTestCase):
         self.page(self.bob)
         self.client.force_login(self.bob)
         url = self.plan_year.get_absolute_url()
-        with self.assertNumQueries(12):
+        with self.assertNumQueries(11):
             self.client.get(url)
         self.save(foreword="V")
-        with self.assertNumQueries(12):
+        with self.assertNumQueries(11):
             self.client.get(url)
