@@ -14,6 +14,7 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    Value,
     Window,
 )
 from django.db.models.functions import RowNumber
@@ -109,23 +110,25 @@ EFFORT_M2M = {"goals": Goal, "partners": Partner, "target_groups": TargetGroup}
 
 
 def _m2m_snapshots(records) -> dict[int, dict[str, frozenset]]:
-    """For each historical effort record: the ids of its goals, partners, target groups."""
+    """For each historical effort record: the ids of its goals, partners, target groups. One
+    query (the three link tables' rows in a UNION ALL)."""
     history_model = Effort.history.model
-    snapshots = {
-        record.history_id: {name: frozenset() for name in EFFORT_M2M} for record in records
-    }
-    for name in EFFORT_M2M:
+    ids = [record.history_id for record in records]
+    parts = []
+    for name, model in EFFORT_M2M.items():
         through = history_model._meta.get_field(f"historicaleffort_{name}").related_model
-        target = EFFORT_M2M[name]._meta.model_name
-        rows = through.objects.filter(history__in=list(snapshots)).values_list(
-            "history_id", f"{target}_id"
+        parts.append(
+            through.objects.filter(history__in=ids)
+            .annotate(kind=Value(name))
+            .values_list("kind", "history_id", f"{model._meta.model_name}_id")
         )
-        collected: dict[int, set] = {}
-        for history_id, target_id in rows:
-            collected.setdefault(history_id, set()).add(target_id)
-        for history_id, ids in collected.items():
-            snapshots[history_id][name] = frozenset(ids)
-    return snapshots
+    collected: dict[tuple, set] = defaultdict(set)
+    for name, history_id, target_id in parts[0].union(*parts[1:], all=True):
+        collected[history_id, name].add(target_id)
+    return {
+        history_id: {name: frozenset(collected[history_id, name]) for name in EFFORT_M2M}
+        for history_id in ids
+    }
 
 
 class _Labels:

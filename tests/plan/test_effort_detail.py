@@ -37,16 +37,17 @@ class EffortDetailTestCase(BaseTestCase):
         # session, user, effort with spearhead/plan/team/lead and predecessor, goals,
         # partners, target groups, the efforts continuing it in a later plan,
         # permissions (1), team membership, open round, history
-        # records, their goals/partners/target groups, updates (names only when shown),
+        # records, their goals/partners/target groups (one query), updates (names only when
+        # shown),
         # milestones with their owners, and the menu's plan years awaiting the user's
         # decision (plan.context_processors)
         # and every plan, once, for the menu's plan switcher (plan.periods)
         # and the efforts continuing it (plan.successors)
-        with self.assertNumQueries(18):
+        with self.assertNumQueries(16):
             self.client.get(self.url)
         for status in ["at_risk", "delayed", "on_track"] * 4:
             self.effort.set_status(status, by=self.bob)
-        with self.assertNumQueries(18):
+        with self.assertNumQueries(16):
             r = self.client.get(self.url)
         self.assertEqual(len(r.context["history"]), 13)  # 12 changes and the creation
 

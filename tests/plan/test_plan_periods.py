@@ -540,7 +540,7 @@ PINNED = {  # each with the session, the user and the menu's plans and years awa
     "dashboard monitor": 5,
     "effort list": 12,
     "year detail": 11,
-    "effort detail": 17,
+    "effort detail": 15,
 }
 # a closed plan's year offers no step and no texts to write: the user's groups and the
 # texts still missing are not read
