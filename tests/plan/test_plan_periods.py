@@ -120,15 +120,18 @@ class PlanPeriodsTestCase(BaseTestCase):
         return self.client.get(url)
 
 
+PLAN_WIDE = [  # pages of a whole plan that show the current one unless asked otherwise
+    "plan:overview",
+    "reporting:dashboard",
+    "reporting:dashboard-changes",
+    "reporting:dashboard-monitor",
+    "plan:year-list",
+]
+
+
 class DefaultAndArchiveTestCase(PlanPeriodsTestCase):
     def test_the_plan_wide_pages_show_the_current_plan_by_default(self):
-        for name in [
-            "plan:overview",
-            "reporting:dashboard",
-            "reporting:dashboard-changes",
-            "reporting:dashboard-monitor",
-            "plan:year-list",
-        ]:
+        for name in PLAN_WIDE:
             with self.subTest(name):
                 r = self.get(reverse(name))
                 self.assertEqual(r.context["plan"], self.new_plan)
@@ -145,14 +148,7 @@ class DefaultAndArchiveTestCase(PlanPeriodsTestCase):
         self.assertEqual(years, [2025])
 
     def test_the_query_shows_the_old_plan_on_every_plan_wide_page(self):
-        for name in [
-            "plan:overview",
-            "reporting:dashboard",
-            "reporting:dashboard-changes",
-            "reporting:dashboard-monitor",
-            "plan:year-list",
-            "reporting:evaluation",
-        ]:
+        for name in [*PLAN_WIDE, "reporting:evaluation"]:
             with self.subTest(name):
                 r = self.get(reverse(name) + OLD)
                 self.assertEqual(r.context["plan"], self.plan)
