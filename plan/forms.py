@@ -152,6 +152,11 @@ class EffortForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = Effort.Status.choices  # no empty choice
         self.fields["progress"].widget.attrs.update({"min": 0, "max": 100})
+        if self.instance.spearhead_id:  # the goals of the effort's own plan: a later plan
+            goals = self.fields["goals"]  # has goals of the same numbers
+            goals.queryset = goals.queryset.filter(
+                spearhead__plan__spearheads=self.instance.spearhead_id
+            )
         if not self.is_bound:
             self.initial["version"] = self.instance.version
 

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from plan import selectors
-from plan.models import Effort
+from plan.models import Effort, Goal
 from plan.services import progress_update_submit, steering_round_close
 from tests.base import BaseTestCase, FormPage, RoundTestCase
 
@@ -37,6 +37,21 @@ def form_data(effort, **changes):
 class EffortEditTestCase(BaseTestCase):
     def setUp(self):
         self.url = reverse("plan:effort-edit", args=[self.effort.pk])
+
+    def test_it_offers_and_accepts_only_the_goals_of_the_efforts_own_plan(self):
+        from tests.plan.test_plan_periods import successor_start
+
+        later = successor_start(self.effort.spearhead.plan, close=False)
+        later_goal = Goal.objects.get(spearhead__plan=later, origin=self.city_goal)
+        self.client.force_login(self.alice)
+        offered = set(self.client.get(self.url).context["form"].fields["goals"].queryset)
+        self.assertEqual(
+            offered, set(Goal.objects.filter(spearhead__plan=self.effort.spearhead.plan))
+        )
+        r = self.client.post(self.url, form_data(self.effort, goals=[later_goal.pk]))
+        self.assertEqual(r.status_code, 200)
+        self.assertTrue(r.context["form"].has_error("goals"))
+        self.assertNotIn(later_goal, self.effort.goals.all())
 
     def test_it_saves_for_team_member(self):
         self.client.force_login(self.alice)
