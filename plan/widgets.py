@@ -5,11 +5,10 @@ import html
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.utils import flatatt
-from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .content import CONTENT_LANGUAGE
+from .content import content_lang
 
 
 class OneTemplateSelect(forms.Select):
@@ -53,9 +52,7 @@ class DutchOptionsSelect(OneTemplateSelect):
     option but the empty one is marked lang="nl", so a screen reader reads it as Dutch."""
 
     def option_attrs(self) -> str:
-        if translation.get_language() != CONTENT_LANGUAGE:
-            return f' lang="{CONTENT_LANGUAGE}"'
-        return ""
+        return content_lang()
 
 
 class CheckboxList(forms.CheckboxSelectMultiple):
@@ -95,9 +92,7 @@ class DutchCheckboxList(CheckboxList):
     another language each label is marked lang="nl"."""
 
     def label_attrs(self) -> str:
-        if translation.get_language() != CONTENT_LANGUAGE:
-            return f' lang="{CONTENT_LANGUAGE}"'
-        return ""
+        return content_lang()
 
 
 class BootstrapBoundField(BoundField):
