@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .forms import NameChoiceField
+from .forms import NameChoiceField, OptionLists
 from .models import Effort, Goal, Milestone, Spearhead, TargetGroup, Team
 from .widgets import DutchOptionsSelect, OneTemplateSelect, bootstrap_classes
 
@@ -114,7 +114,9 @@ class EffortFilter(django_filters.FilterSet):
     @property
     def form(self):
         if not hasattr(self, "_form"):
-            bootstrap_classes(super().form)
+            form = super().form
+            bootstrap_classes(form)
+            OptionLists(form.fields["team"], form.fields["target_group"])
         return self._form
 
     def needs_attention(self, queryset, name, value):

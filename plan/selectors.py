@@ -52,12 +52,6 @@ def plan_current() -> Plan | None:
     return plans.filter(state__in=ADOPTED_STATES, closed__isnull=True).first() or plans.first()
 
 
-def status_counts(efforts) -> list[dict]:
-    """Count efforts per status, in the fixed order of Effort.Status, leaving out zeros."""
-    counted = dict(efforts.order_by().values_list("status").annotate(n=Count("pk")))
-    return _status_rows(counted)
-
-
 def _status_rows(counted: dict[str, int]) -> list[dict]:
     return [
         {"status": status, "label": status.label, "count": counted[status]}
@@ -66,9 +60,11 @@ def _status_rows(counted: dict[str, int]) -> list[dict]:
     ]
 
 
-def spearheads_overview(*, plan: Plan) -> list[Spearhead]:
+def spearheads_overview(*, plan: Plan) -> tuple[list[Spearhead], list[dict]]:
     """The plan's spearheads with their goals (each with its effort count) and, per
-    spearhead, `status_counts` and `effort_count`. Three queries, whatever the size."""
+    spearhead, `status_counts` and `effort_count`; and the plan's efforts counted per status
+    (in the fixed order of Effort.Status, leaving out zeros). Three queries, whatever the
+    size."""
     goals = Goal.objects.select_related("spearhead").annotate(effort_count=Count("efforts"))
     spearheads = list(
         plan.spearheads.prefetch_related(Prefetch("goals", queryset=goals)).order_by("number")
@@ -80,13 +76,15 @@ def spearheads_overview(*, plan: Plan) -> list[Spearhead]:
         .annotate(n=Count("pk"))
     )
     counts: dict[int, dict[str, int]] = {}
+    totals: Counter[str] = Counter()
     for spearhead_id, status, n in rows:
         counts.setdefault(spearhead_id, {})[status] = n
+        totals[status] += n
     for spearhead in spearheads:
         mine = counts.get(spearhead.pk, {})
         spearhead.status_counts = _status_rows(mine)
         spearhead.effort_count = sum(mine.values())
-    return spearheads
+    return spearheads, _status_rows(totals)
 
 
 def spearhead_goals_with_counts(*, spearhead: Spearhead):
@@ -101,6 +99,20 @@ def spearhead_goals_with_counts(*, spearhead: Spearhead):
         )
         .order_by("number")
     )
+
+
+def effort_lineage(*, effort: Effort) -> dict:
+    """The effort it continues (`predecessor`) and those continuing it (`successors`), in
+    other plans, each with its plan. One query: joining the predecessor and its plan into
+    the effort's own query makes PostgreSQL plan an eight-table join (about 2 ms)."""
+    related = Effort.objects.filter(Q(pk=effort.predecessor_id) | Q(predecessor=effort))
+    lineage = list(
+        related.select_related("spearhead__plan").order_by("spearhead__plan__start_year", "pk")
+    )
+    return {
+        "predecessor": next((e for e in lineage if e.pk == effort.predecessor_id), None),
+        "successors": [e for e in lineage if e.pk != effort.predecessor_id],
+    }
 
 
 # --- history ---------------------------------------------------------------------------------

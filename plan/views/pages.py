@@ -3,7 +3,6 @@
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -33,9 +32,8 @@ def plan_overview(request):
     plan = periods.plan_for_request(request)
     context = {"plan": plan}
     if plan is not None:
-        efforts = Effort.objects.filter(spearhead__plan=plan)
-        context["spearheads"] = selectors.spearheads_overview(plan=plan)
-        context["totals"] = selectors.status_counts(efforts)
+        spearheads, totals = selectors.spearheads_overview(plan=plan)
+        context.update(spearheads=spearheads, totals=totals)
         context["report_years"] = range(plan.start_year, plan.end_year + 1)
     return render(request, "plan/plan_overview.html", context)
 
@@ -93,30 +91,22 @@ def effort_list(request):
 
 
 def effort_detail(request, pk):
-    # the effort it continues and those continuing it (one more query), across plans
-    queryset = Effort.objects.with_relations().select_related(
-        "spearhead__plan", "predecessor__spearhead__plan"
-    )
-    successors = Prefetch("successors", queryset=Effort.objects.select_related("spearhead__plan"))
-    effort = get_object_or_404(
-        queryset.prefetch_related("partners", "target_groups", successors), pk=pk
-    )
+    queryset = Effort.objects.with_relations().select_related("spearhead__plan")
+    effort = get_object_or_404(queryset.prefetch_related("partners", "target_groups"), pk=pk)
     periods.plan_viewed(request, effort.spearhead.plan)
     is_editor = effort.is_editor(request.user)
     can_edit = is_editor and not effort.plan_is_closed
-    open_round = SteeringRound.objects.open().first()
     context = {
         "effort": effort,
         "can_edit": can_edit,
-        "open_round": open_round,
-        "can_update": bool(
-            can_edit and open_round and open_round.efforts.filter(pk=effort.pk).exists()
-        ),
+        # an open round asks this effort for an update
+        "can_update": can_edit and SteeringRound.objects.open().filter(efforts=effort).exists(),
         "updates": _updates_shown(effort, request.user, is_editor),
         "milestones": selectors.effort_milestones(effort=effort),
         "can_edit_milestones": effort.can_edit_milestones(request.user),
         "today": timezone.localdate(),
         "history": selectors.effort_history(effort=effort),
+        **selectors.effort_lineage(effort=effort),
     }
     return render(request, "plan/effort_detail.html", context)
 

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from plan import selectors
-from plan.models import Effort, Goal
+from plan.models import Effort, Goal, Partner, TargetGroup, Team
 from plan.services import progress_update_submit, steering_round_close
 from tests.base import BaseTestCase, FormPage, RoundTestCase
 
@@ -118,12 +118,18 @@ class EffortEditTestCase(BaseTestCase):
 
     def test_it_runs_a_fixed_number_of_queries(self):
         self.client.force_login(self.alice)
-        # session, user, effort+spearhead+team, permissions (1), membership, and the
-        # form's goals, partners and target groups (choices and current values), the open
-        # round still waiting for this effort's update, and the menu's plan years awaiting
-        # the user's decision (plan.context_processors)
-        # and every plan, once, for the menu's plan switcher (plan.periods)
-        with self.assertNumQueries(14):
+        # session, user, effort+spearhead+team, permissions (1), membership, the form's
+        # current goals, partners and target groups, its goals to choose from, its partners
+        # and target groups to choose from (one query: plan.forms.OptionLists), the open
+        # round still waiting for this effort's update, the menu's plan years awaiting the
+        # user's decision (plan.context_processors) and every plan, once, for the menu's
+        # plan switcher (plan.periods)
+        with self.assertNumQueries(13):
+            self.client.get(self.url)
+        # the programme manager's form also offers teams and leads, in that same query; he
+        # may edit every effort, so no membership is asked
+        self.client.force_login(self.bob)
+        with self.assertNumQueries(12):
             self.client.get(self.url)
 
 
@@ -173,6 +179,24 @@ class EffortEditFormTestCase(BaseTestCase):
         )
         [version] = page.named("version")
         self.assertEqual((version["attrs"]["type"], version["attrs"]["value"]), ("hidden", "1"))
+
+    def test_teams_leads_partners_and_target_groups_each_offer_their_own_in_order(self):
+        # read together in one query (plan.forms.OptionLists): no list gets another's rows
+        Team.objects.create(name="Aardrijkskunde")
+        Partner.objects.create(name="Zeeland Partners")
+        Partner.objects.create(name="Alfa College")
+        TargetGroup.objects.create(name="Studenten")
+        self.client.force_login(self.bob)
+        page = FormPage(self.client.get(self.url).content)
+        teams = [o["text"] for o in page.options("team")]
+        self.assertEqual(teams, ["---------", *Team.objects.values_list("name", flat=True)])
+        self.assertEqual(teams[1], "Aardrijkskunde")
+        for name, model in (("partners", Partner), ("target_groups", TargetGroup)):
+            offered = [box["attrs"]["value"] for box in page.named(name)]
+            names = model.objects.order_by("name").values_list("pk", flat=True)
+            self.assertEqual(offered, [str(pk) for pk in names], name)
+        [chosen] = [o for o in page.options("team") if "selected" in o["attrs"]]
+        self.assertEqual(chosen["text"], "Kennis & Internationalisering")
 
     def test_the_checkbox_groups_are_fieldsets_with_a_legend_and_the_chosen_ticked(self):
         self.client.force_login(self.alice)
