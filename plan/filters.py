@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .forms import NameChoiceField, OptionLists
+from .forms import NameChoiceField
 from .models import Effort, Goal, Milestone, Spearhead, TargetGroup, Team
 from .widgets import DutchOptionsSelect, OneTemplateSelect, bootstrap_classes
 
@@ -114,9 +114,7 @@ class EffortFilter(django_filters.FilterSet):
     @property
     def form(self):
         if not hasattr(self, "_form"):
-            form = super().form
-            bootstrap_classes(form)
-            OptionLists(form.fields["team"], form.fields["target_group"])
+            bootstrap_classes(super().form)
         return self._form
 
     def needs_attention(self, queryset, name, value):

@@ -77,7 +77,9 @@ class OptionLists:
     """The options of several ValuesChoices fields of one form, labelled by one column each,
     read in one query (UNION ALL, each list numbered in its own order) the first time one of
     them is shown: a form with teams, partners, target groups and users makes one round trip
-    instead of four. Validating a chosen value is each field's own query, as before.
+    instead of four. Validating a chosen value is each field's own query, as before. Building
+    the union costs the ORM more than two plain queries (about 0.3 ms): worth it from three
+    lists on, not for the filters' two.
 
         OptionLists(form.fields["team"], form.fields["target_group"])
     """

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plan.content import content_lang
 from plan.filters import filter_data
-from plan.forms import NameChoiceField, OptionLists
+from plan.forms import NameChoiceField
 from plan.models import TargetGroup, Team
 from plan.periods import plan_for_request, plan_is_current
 from plan.widgets import DutchOptionsSelect, bootstrap_classes
@@ -34,10 +34,6 @@ class DashboardFilterForm(forms.Form):
         empty_label=_("All"),
         widget=DutchOptionsSelect,
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        OptionLists(self.fields["team"], self.fields["target_group"])
 
 
 # the tab bar: (page, URL name, label, whether the team and target group narrow it)

@@ -300,16 +300,15 @@ class DashboardTestCase(BaseTestCase):
     def test_the_same_queries_for_a_bigger_plan(self):
         # session, user, plan, counts per spearhead and status, spearheads, goals and their
         # running efforts (two), the first priority, overdue and attention efforts, and the
-        # filter choices (teams and target groups, one query: plan.forms.OptionLists); and
-        # the plan years awaiting the user's decision, for the notice and the menu
-        # (plan.context_processors)
-        overview = 12
+        # filter choices (teams, target groups); and the plan years awaiting the user's
+        # decision, for the notice and the menu (plan.context_processors)
+        overview = 13
         # session, user, plan, the rounds (with the counts kept at closing), the years
-        # awaiting and the filter choices (one query); with an open round its count, and
+        # awaiting and the filter choices; with an open round its count, and
         # with two or more update rounds six more, for the changes between the last two
         # (the status changes counted, the first few of them and of the finished ones,
         # their efforts, and the new efforts listed and counted)
-        changes = 6
+        changes = 7
         # session, user, plan, the Monitor's values, the years awaiting
         monitor = 5
         for url, count in ((URL, overview), (CHANGES, changes), (MONITOR, monitor)):
