@@ -18,7 +18,7 @@ spread rather than as a bias):
 - bare: the bare view only (the floor), as the same 20 people;
 - mix: each person's pages (overview, effort list, effort detail, spearhead detail,
   dashboard, plus my efforts for the steering group, round detail and completeness for the
-  programme managers, the dashboard's changes and monitor pages for the aldermen), with
+  programme managers, the dashboard's goals, changes and monitor pages for the aldermen), with
   about 10 % POSTs: progress updates through plan:update-create and effort edits through
   plan:effort-edit, each after the form's GET (CSRF token, version).
   See bench/locustfile.py.
@@ -127,6 +127,7 @@ def setup_child() -> None:
             ("completeness", reverse("plan:round-completeness", args=[steering_round.pk])),
         ],
         "wethouder": [
+            ("dashboard goals", reverse("reporting:dashboard-goals")),
             ("dashboard changes", reverse("reporting:dashboard-changes")),
             ("dashboard monitor", reverse("reporting:dashboard-monitor")),
         ],

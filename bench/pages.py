@@ -21,7 +21,7 @@ each, as the role that uses it:
   detail, goal detail, round list, round detail, round completeness, the round's review
   summary, year list, year detail;
 - a steering-group member (regiegroep) whose team has efforts: my efforts;
-- the alderman (wethouder): dashboard (its overview, changes and monitor pages), annual
+- the alderman (wethouder): dashboard (its overview, goals, changes and monitor pages), annual
   report preview, evaluation;
 - each of the three: the bare view (bench/urls.py: the base template with session, user and
   menu), the floor each of that user's pages is compared with.
@@ -298,6 +298,7 @@ def measure(dataset: str) -> dict:
         "year list": (manager, reverse("plan:year-list")),
         "year detail": (manager, reverse("plan:year-detail", args=[REPORT_YEAR])),
         "dashboard": (alderman, reverse("reporting:dashboard")),
+        "dashboard goals": (alderman, reverse("reporting:dashboard-goals")),
         "dashboard changes": (alderman, reverse("reporting:dashboard-changes")),
         "dashboard monitor": (alderman, reverse("reporting:dashboard-monitor")),
         "report preview": (alderman, reverse("reporting:annual-report", args=[DRAFT_YEAR])),

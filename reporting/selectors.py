@@ -510,7 +510,7 @@ def _dashboard_efforts(*, plan: Plan, team=None, target_group=None):
 
 def dashboard_overview(*, plan: Plan, today, team=None, target_group=None) -> dict:
     """Where the plan stands, narrowed to a team and/or target group: per spearhead, the
-    priorities, what needs attention, what is past its end date and the goals' coverage.
+    priorities, what needs attention and what is past its end date.
 
     Counted in SQL and listed a few rows at a time, so the time grows with what the page
     shows, not with the size of the plan, in a fixed number of queries (pinned in
@@ -556,6 +556,32 @@ def dashboard_overview(*, plan: Plan, today, team=None, target_group=None) -> di
                 "progress": round(progress[spearhead.pk] / total) if total else None,
             }
         )
+    return {
+        "effort_count": sum(row["total"] for row in per_spearhead),
+        "per_spearhead": per_spearhead,
+        "status_chart": charts.status_bars(
+            title=gettext("Efforts per spearhead and status"),
+            categories=[
+                f"{row['spearhead'].number}. {localized_text(row['spearhead'], 'name')}"
+                for row in per_spearhead
+            ],
+            counts=[row["counts"] for row in per_spearhead],
+        ),
+        "priorities": _rows(efforts.filter(is_priority=True), PRIORITY_LIMIT),
+        "priority_count": priority_count,
+        "overdue": _rows(efforts.filter(overdue), LIST_LIMIT),
+        "overdue_count": overdue_count,
+        "attention": _attention_rows(efforts.filter(attention), late, LIST_LIMIT),
+        "attention_count": attention_count,
+    }
+
+
+def dashboard_goals(*, plan: Plan, team=None, target_group=None) -> dict:
+    """The coverage of the plan's goals by running efforts, narrowed as the overview: the
+    goals without a running effort, and those served by many. Two queries, whatever the
+    size."""
+    efforts = _dashboard_efforts(plan=plan, team=team, target_group=target_group)
+    running = ~Q(status__in=ENDED)
     # running efforts per goal, counted on the efforts' goal links alone: a grouped count of
     # the link table is half the time of counting distinct efforts per goal over a join
     running_per_goal = dict(
@@ -576,25 +602,10 @@ def dashboard_overview(*, plan: Plan, today, team=None, target_group=None) -> di
         (goal for goal in goals if goal.running >= MANY_EFFORTS), key=lambda goal: -goal.running
     )
     return {
-        "effort_count": sum(row["total"] for row in per_spearhead),
-        "per_spearhead": per_spearhead,
-        "status_chart": charts.status_bars(
-            title=gettext("Efforts per spearhead and status"),
-            categories=[
-                f"{row['spearhead'].number}. {localized_text(row['spearhead'], 'name')}"
-                for row in per_spearhead
-            ],
-            counts=[row["counts"] for row in per_spearhead],
-        ),
-        "priorities": _rows(efforts.filter(is_priority=True), PRIORITY_LIMIT),
-        "priority_count": priority_count,
+        "goal_count": len(goals),
         "gaps": [goal for goal in goals if goal.running == 0],
         "well_served": well_served[:LIST_LIMIT],
         "well_served_count": len(well_served),
-        "overdue": _rows(efforts.filter(overdue), LIST_LIMIT),
-        "overdue_count": overdue_count,
-        "attention": _attention_rows(efforts.filter(attention), late, LIST_LIMIT),
-        "attention_count": attention_count,
     }
 
 

@@ -5,6 +5,7 @@ from .views import dashboard, evaluation, exports, report
 app_name = "reporting"
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/goals/", dashboard.dashboard_goals, name="dashboard-goals"),
     path("dashboard/changes/", dashboard.dashboard_changes, name="dashboard-changes"),
     path("dashboard/monitor/", dashboard.dashboard_monitor, name="dashboard-monitor"),
     path("evaluation/", evaluation.evaluation, name="evaluation"),

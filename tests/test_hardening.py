@@ -470,6 +470,7 @@ class StoredXssTestCase(TempMediaMixin, UrlWalkBase):
         "plan:year-compare",
         "plan:public-plan",
         "reporting:dashboard",
+        "reporting:dashboard-goals",
         "reporting:dashboard-changes",
         "reporting:dashboard-monitor",
         "reporting:annual-report",

@@ -232,6 +232,7 @@ def pages(site) -> list[tuple[str, str | None, str, dict | None]]:
             None,
         ),
         ("dashboard", "wethouder", reverse("reporting:dashboard"), None),
+        ("dashboard-goals", "wethouder", reverse("reporting:dashboard-goals"), None),
         ("dashboard-changes", "wethouder", reverse("reporting:dashboard-changes"), None),
         ("dashboard-monitor", "opgavemanager", reverse("reporting:dashboard-monitor"), None),
         # 2023 awaits the client's step: the notice and the menu's badge

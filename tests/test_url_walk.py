@@ -512,6 +512,7 @@ class ClosedPlanWalkTestCase(UrlWalkBase):
         "plan:import-upload",
         "plan:public-plan",
         "reporting:dashboard",
+        "reporting:dashboard-goals",
         "reporting:dashboard-changes",
         "reporting:dashboard-monitor",
         "reporting:evaluation",

@@ -1,5 +1,6 @@
-"""The alderman's dashboard, in three pages under one tab bar: where the plan stands, what
-changed since the previous update round, and the Monitor Internationalisering."""
+"""The alderman's dashboard, in four pages under one tab bar: where the plan stands, the
+coverage of the goals, what changed since the previous update round, and the Monitor
+Internationalisering."""
 
 from urllib.parse import urlencode
 
@@ -39,17 +40,23 @@ class DashboardFilterForm(forms.Form):
 # the tab bar: (page, URL name, label, whether the team and target group narrow it)
 TABS = [
     ("overview", "reporting:dashboard", _("Overview"), True),
+    ("goals", "reporting:dashboard-goals", _("Goals"), True),
     ("changes", "reporting:dashboard-changes", _("Since the previous round"), True),
     ("monitor", "reporting:dashboard-monitor", _("Monitor"), False),  # city-wide
 ]
 
 
 def dashboard(request):
-    """Per spearhead, the priorities, what needs attention or is past its end date, and the
-    coverage of the goals."""
+    """Per spearhead, the priorities and what needs attention or is past its end date."""
     today = timezone.localdate()
     context = _dashboard_context(request, "overview", selectors.dashboard_overview, today=today)
     return render(request, "reporting/dashboard.html", context)
+
+
+def dashboard_goals(request):
+    """Which goals no running effort serves, and which are served by many."""
+    context = _dashboard_context(request, "goals", selectors.dashboard_goals)
+    return render(request, "reporting/dashboard_goals.html", context)
 
 
 def dashboard_changes(request):

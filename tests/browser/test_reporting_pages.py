@@ -21,13 +21,14 @@ def test_the_alderman_lands_on_an_accessible_dashboard(page, live_server, plan_d
     page.set_viewport_size(NARROW)
     for path, heading, name in (
         ("/dashboard/", "Dashboard", "dashboard"),
+        ("/dashboard/goals/", "Dekking van de doelen", "dashboard-goals"),
         ("/dashboard/changes/", "Sinds de vorige updateronde", "dashboard-changes"),
         ("/dashboard/monitor/", "Monitor Internationalisering", "dashboard-monitor"),
     ):
         goto(page, live_server, path)
         expect(page.locator("main h1")).to_have_text(heading)
         tabs = page.get_by_role("navigation", name="Onderdelen van het dashboard")
-        expect(tabs.get_by_role("link")).to_have_count(3)
+        expect(tabs.get_by_role("link")).to_have_count(4)
         expect(tabs.locator("[aria-current=page]")).to_have_attribute("href", path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= NARROW["width"], page.evaluate(OVERFLOWING_ELEMENTS_JS)

@@ -123,6 +123,7 @@ class PlanPeriodsTestCase(BaseTestCase):
 PLAN_WIDE = [  # pages of a whole plan that show the current one unless asked otherwise
     "plan:overview",
     "reporting:dashboard",
+    "reporting:dashboard-goals",
     "reporting:dashboard-changes",
     "reporting:dashboard-monitor",
     "plan:year-list",
@@ -178,6 +179,7 @@ class DefaultAndArchiveTestCase(PlanPeriodsTestCase):
     def test_the_dashboards_tabs_keep_the_plan_shown(self):
         pages = [
             reverse("reporting:dashboard"),
+            reverse("reporting:dashboard-goals"),
             reverse("reporting:dashboard-changes"),
             reverse("reporting:dashboard-monitor"),
         ]
@@ -186,13 +188,14 @@ class DefaultAndArchiveTestCase(PlanPeriodsTestCase):
             with self.subTest(url):
                 r = self.get(url + OLD + f"&team={team}")
                 tabs = [tab["url"] for tab in r.context["tabs"]]
-                narrowed = "" if url == pages[2] else f"team={team}&"  # not the Monitor
+                narrowed = "" if url == pages[3] else f"team={team}&"  # not the Monitor
                 self.assertEqual(
                     tabs,
                     [
                         f"{pages[0]}?{narrowed}plan=2021-2024",
                         f"{pages[1]}?{narrowed}plan=2021-2024",
-                        f"{pages[2]}?plan=2021-2024",
+                        f"{pages[2]}?{narrowed}plan=2021-2024",
+                        f"{pages[3]}?plan=2021-2024",
                     ],
                 )
                 # the current plan's tabs stay clean
@@ -237,6 +240,7 @@ class DefaultAndArchiveTestCase(PlanPeriodsTestCase):
         for name in [
             "plan:overview",
             "reporting:dashboard",
+            "reporting:dashboard-goals",
             "reporting:dashboard-changes",
             "reporting:dashboard-monitor",
             "plan:effort-list",
@@ -495,6 +499,7 @@ class QueryCountsTestCase(BaseTestCase):
         urls = {
             "overview": reverse("plan:overview") + query,
             "dashboard": reverse("reporting:dashboard") + query,
+            "dashboard goals": reverse("reporting:dashboard-goals") + query,
             "dashboard changes": reverse("reporting:dashboard-changes") + query,
             "dashboard monitor": reverse("reporting:dashboard-monitor") + query,
             "effort list": reverse("plan:effort-list") + query,
@@ -531,7 +536,8 @@ class QueryCountsTestCase(BaseTestCase):
 
 PINNED = {  # each with the session, the user and the menu's plans and years awaiting
     "overview": 7,
-    "dashboard": 13,
+    "dashboard": 11,
+    "dashboard goals": 8,
     "dashboard changes": 7,
     "dashboard monitor": 5,
     "effort list": 12,

@@ -14,10 +14,11 @@ from plan.selectors import plan_current
 from tests.base import BaseTestCase, cache_clear, make_user
 
 URL = reverse("reporting:dashboard")
+GOALS = reverse("reporting:dashboard-goals")
 CHANGES = reverse("reporting:dashboard-changes")
 MONITOR = reverse("reporting:dashboard-monitor")
-PAGES = [URL, CHANGES, MONITOR]
-TAB_LABELS = ["Overzicht", "Sinds de vorige ronde", "Monitor"]
+PAGES = [URL, GOALS, CHANGES, MONITOR]
+TAB_LABELS = ["Overzicht", "Doelen", "Sinds de vorige ronde", "Monitor"]
 
 
 class DashboardTestCase(BaseTestCase):
@@ -75,17 +76,18 @@ class DashboardTestCase(BaseTestCase):
         )
         running = Effort.objects.open()
         gaps = Goal.objects.exclude(efforts__in=running)
+        r = self.get(GOALS)
         self.assertEqual({g.pk for g in r.context["gaps"]}, set(gaps.values_list("pk", flat=True)))
 
     def test_a_goal_losing_its_last_running_effort_becomes_a_gap(self):
         self.effort.set_status(Effort.Status.DONE, by=self.bob)
-        r = self.get()
+        r = self.get(GOALS)
         self.assertEqual([g.code for g in r.context["gaps"]], ["3.1"])
         self.assertContains(r, self.city_goal.get_absolute_url())
 
     def test_goals_served_by_many(self):
         self.add_efforts(3)  # each serves 1.3 and 3.1
-        r = self.get()
+        r = self.get(GOALS)
         self.assertEqual(
             [(g.code, g.running) for g in r.context["well_served"]], [("1.3", 5), ("3.1", 4)]
         )
@@ -100,6 +102,7 @@ class DashboardTestCase(BaseTestCase):
         self.assertEqual(r.context["priority_count"], 14)
         self.assertEqual(len(r.context["priorities"]), 10)
         self.assertContains(r, "Alle 14 tonen")
+        r = self.get(GOALS)
         served = [(g.code, g.running) for g in r.context["well_served"]]
         self.assertEqual(served[:2], [("1.3", 14), ("3.1", 13)])  # the most served first
         self.assertEqual(len(served), 10)
@@ -206,7 +209,7 @@ class DashboardTestCase(BaseTestCase):
         self.effort.set_status(Effort.Status.AT_RISK, by=self.bob)
         self.assertContains(self.get(), "Aandacht nodig (2)")
         self.effort.goals.remove(self.city_goal)  # a change of links only
-        self.assertEqual([g.code for g in self.get().context["gaps"]], ["3.1"])
+        self.assertEqual([g.code for g in self.get(GOALS).context["gaps"]], ["3.1"])
 
     def test_charts_have_their_numbers_as_a_table(self):
         r = self.get()
@@ -219,6 +222,7 @@ class DashboardTestCase(BaseTestCase):
         titles = set()
         for url, heading in [
             (URL, "Dashboard"),
+            (GOALS, "Dekking van de doelen"),
             (CHANGES, "Sinds de vorige updateronde"),
             (MONITOR, "Monitor Internationalisering"),
         ]:
@@ -229,19 +233,22 @@ class DashboardTestCase(BaseTestCase):
                 titles.add(page.split("<title>")[1].split("</title>")[0])
                 tabs = page.split('<nav class="dashboard-tabs')[1].split("</nav>")[0]
                 self.assertIn('aria-label="Onderdelen van het dashboard"', tabs)
-                self.assertEqual(tabs.count("<a "), 3)
+                self.assertEqual(tabs.count("<a "), 4)
                 self.assertEqual(tabs.count('aria-current="page"'), 1)
                 for other, label in zip(PAGES, TAB_LABELS, strict=True):
                     current = ' aria-current="page"' if other == url else ""
                     active = " active" if other == url else ""
                     link = f'<a class="nav-link{active}" href="{other}"{current}>{label}</a>'
                     self.assertIn(link, tabs)
-        self.assertEqual(len(titles), 3)
+        self.assertEqual(len(titles), 4)
 
     def test_each_block_is_on_one_page(self):
-        overview, changes, monitor = (self.get(url) for url in PAGES)
+        overview, goals, changes, monitor = (self.get(url) for url in PAGES)
         self.assertContains(overview, 'id="spearheads-heading"')
-        self.assertContains(overview, 'id="coverage-heading"')
+        self.assertNotContains(overview, 'id="gaps-heading"')
+        self.assertContains(goals, 'id="gaps-heading"')
+        self.assertContains(goals, 'id="served-heading"')
+        self.assertNotContains(goals, 'id="spearheads-heading"')
         self.assertNotContains(overview, 'id="trend-heading"')
         self.assertNotContains(overview, "Monitor Internationalisering")
         self.assertContains(changes, 'id="trend-heading"')
@@ -255,6 +262,7 @@ class DashboardTestCase(BaseTestCase):
         r = self.get(team=self.team_k.pk, target_group=self.workers.pk)
         narrowing = f"team={self.team_k.pk}&amp;target_group={self.workers.pk}"
         self.assertContains(r, f'href="{URL}?{narrowing}" aria-current="page"')
+        self.assertContains(r, f'href="{GOALS}?{narrowing}"')
         self.assertContains(r, f'href="{CHANGES}?{narrowing}"')
         self.assertContains(r, f'href="{MONITOR}"')  # the Monitor is not narrowed
         self.assertNotContains(r, f'href="{MONITOR}?')
@@ -282,7 +290,7 @@ class DashboardTestCase(BaseTestCase):
         # clearing the filters stays on the page
         self.assertContains(r, f'href="{CHANGES}">Filters wissen</a>')
 
-    def test_every_role_sees_the_three_pages_and_anonymous_is_sent_to_log_in(self):
+    def test_every_role_sees_the_four_pages_and_anonymous_is_sent_to_log_in(self):
         users = [self.alice, self.bob, self.charlie, self.wethouder]
         users += [make_user(f"user-{role.value}", role=role) for role in Role]
         for url in PAGES:
@@ -298,11 +306,14 @@ class DashboardTestCase(BaseTestCase):
             )
 
     def test_the_same_queries_for_a_bigger_plan(self):
-        # session, user, plan, counts per spearhead and status, spearheads, goals and their
-        # running efforts (two), the first priority, overdue and attention efforts, and the
-        # filter choices (teams, target groups); and the plan years awaiting the user's
-        # decision, for the notice and the menu (plan.context_processors)
-        overview = 13
+        # session, user, plan, counts per spearhead and status, spearheads, the first
+        # priority, overdue and attention efforts, and the filter choices (teams, target
+        # groups); and the plan years awaiting the user's decision, for the notice and the
+        # menu (plan.context_processors)
+        overview = 11
+        # session, user, plan, the goals and their running efforts (two), the years
+        # awaiting and the filter choices
+        goals = 8
         # session, user, plan, the rounds (with the counts kept at closing), the years
         # awaiting and the filter choices; with an open round its count, and
         # with two or more update rounds six more, for the changes between the last two
@@ -311,13 +322,13 @@ class DashboardTestCase(BaseTestCase):
         changes = 7
         # session, user, plan, the Monitor's values, the years awaiting
         monitor = 5
-        for url, count in ((URL, overview), (CHANGES, changes), (MONITOR, monitor)):
+        for url, count in ((URL, overview), (GOALS, goals), (CHANGES, changes), (MONITOR, monitor)):
             with self.subTest(url), self.assertNumQueries(count):
                 self.get(url)
         self.add_efforts(25)
         self.two_rounds()
         changes += 7
-        for url, count in ((URL, overview), (CHANGES, changes), (MONITOR, monitor)):
+        for url, count in ((URL, overview), (GOALS, goals), (CHANGES, changes), (MONITOR, monitor)):
             with self.subTest(url), self.assertNumQueries(count):
                 self.get(url)
 
@@ -360,5 +371,5 @@ class DashboardScaleTestCase(TestCase):
         for url in PAGES:
             with self.subTest(url):
                 self.assertEqual(self.cold_queries(url), real[url])
-        # the three pages together were one page of 21 queries
+        # the four pages together were one page of 21 queries
         self.assertLessEqual(max(real.values()), 21)
