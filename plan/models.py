@@ -285,7 +285,22 @@ class EffortQuerySet(models.QuerySet):
         )
 
 
-class Effort(models.Model):
+class PythonCheckedConstraints:
+    """For a model whose check constraints named in `python_checked` its own validation
+    already holds in Python (field validators, clean()), which full_clean runs before the
+    constraints: validating a form then does not ask the database to evaluate them again, a
+    query apiece on every save. The database still enforces them."""
+
+    python_checked: frozenset[str] = frozenset()
+
+    def get_constraints(self):
+        return [
+            (model, [c for c in constraints if c.name not in self.python_checked])
+            for model, constraints in super().get_constraints()
+        ]
+
+
+class Effort(PythonCheckedConstraints, models.Model):
     class Status(models.TextChoices):  # codes and labels from DOMAIN.md
         NOT_STARTED = "not_started", _("Not started")  # nl: Nog niet gestart
         ON_TRACK = "on_track", _("On track")  # nl: Loopt volgens planning
@@ -384,6 +399,9 @@ class Effort(models.Model):
                 name="effort_end_not_before_start",
             ),
         ]
+
+    # progress: its MaxValueValidator; the end not before the start: clean()
+    python_checked = frozenset({"effort_progress_range", "effort_end_not_before_start"})
 
     def __str__(self):
         return f"{self.code} {localized_text(self, 'title')}"
@@ -568,7 +586,7 @@ class ProgressUpdateQuerySet(models.QuerySet):
         return self.filter(state__in=ProgressUpdate.SENT)
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(PythonCheckedConstraints, models.Model):
     """A lead's report on one effort for one round. The lead writes it as a draft and submits
     it; the programme manager accepts it or returns it with a reason (never their own). Only
     accepting copies its status, progress and note onto the effort."""
@@ -630,6 +648,8 @@ class ProgressUpdate(models.Model):
                 condition=Q(progress__lte=100), name="progress_update_progress_range"
             ),
         ]
+
+    python_checked = frozenset({"progress_update_progress_range"})  # its MaxValueValidator
 
     def __str__(self):
         return f"{self.effort} – {self.steering_round}"

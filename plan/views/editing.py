@@ -71,12 +71,11 @@ def update_create(request, pk):
     effort = _effort(request, pk)
     if not effort.can_edit(request.user):
         raise PermissionDenied
-    steering_round = SteeringRound.objects.open().first()
-    if steering_round is None or not steering_round.efforts.filter(pk=effort.pk).exists():
+    steering_round = SteeringRound.objects.open().filter(efforts=effort).first()
+    if steering_round is None:
         messages.error(request, _("There is no open update round for this effort."))
         return redirect(effort)
     existing = steering_round.updates.filter(effort=effort).first()
-    reviews = list(existing.reviews.select_related("by")) if existing else []
     form = None
     if existing is None or existing.lead_may_change:
         # a new update starts from the effort as it stands; a draft from itself
@@ -108,6 +107,7 @@ def update_create(request, pk):
                 return redirect("plan:my-efforts")
             messages.success(request, _("Your draft has been saved. Submit it when it is ready."))
             return redirect("plan:update-create", pk=effort.pk)
+    reviews = list(existing.reviews.select_related("by")) if existing else []  # shown only
     returned = next((r for r in reversed(reviews) if r.action == r.Action.RETURNED), None)
     context = {
         "effort": effort,

@@ -126,6 +126,18 @@ class EffortEditTestCase(BaseTestCase):
         # plan switcher (plan.periods)
         with self.assertNumQueries(13):
             self.client.get(self.url)
+        # saving: session, user, effort, permissions, membership, its current goals,
+        # partners and target groups, the open round awaiting its update (for the message),
+        # the chosen goals and partners checked, the version locked, the effort written
+        # with its history and the history of its three link lists (django-simple-history:
+        # for each, the excluded created/updated read back, the links read and written),
+        # and the three lists set, in a savepoint (the test's transaction holds it). The
+        # check constraints are not asked of the database: the progress field and
+        # Effort.clean() check the same in Python
+        data = form_data(self.effort, title="Loket")
+        with self.assertNumQueries(29):
+            r = self.client.post(self.url, data)
+        self.assertRedirects(r, self.effort.get_absolute_url())
         # the programme manager's form also offers teams and leads, in that same query; he
         # may edit every effort, so no membership is asked
         self.client.force_login(self.bob)
