@@ -240,6 +240,11 @@ class DashboardTestCase(BaseTestCase):
                     active = " active" if other == url else ""
                     link = f'<a class="nav-link{active}" href="{other}"{current}>{label}</a>'
                     self.assertIn(link, tabs)
+                # the main menu marks the dashboard: its page, or the section the page is in
+                menu = page.split('<nav class="dashboard-tabs')[0]
+                current = "page" if url == URL else "true"
+                self.assertIn(f'href="{URL}" aria-current="{current}">Dashboard</a>', menu)
+                self.assertEqual(menu.count("aria-current"), 1)
         self.assertEqual(len(titles), 4)
 
     def test_each_block_is_on_one_page(self):
