@@ -101,13 +101,20 @@ def spearhead_goals_with_counts(*, spearhead: Spearhead):
     )
 
 
-def effort_lineage(*, effort: Effort) -> dict:
+def effort_lineage(*, effort: Effort, plans: list[Plan]) -> dict:
     """The effort it continues (`predecessor`) and those continuing it (`successors`), in
-    other plans, each with its plan. One query: joining the predecessor and its plan into
-    the effort's own query makes PostgreSQL plan an eight-table join (about 2 ms)."""
+    other plans, each with its code and plan. `plans`: every plan (the menu reads them
+    anyway, plan.periods.plans_all). One query, and none when the effort continues nothing
+    and no plan continues its plan. Joining the predecessor and its plan into the effort's
+    own query instead made PostgreSQL plan an eight-table join (about 2 ms)."""
+    continued = any(plan.predecessor_id == effort.spearhead.plan_id for plan in plans)
+    if effort.predecessor_id is None and not continued:
+        return {"predecessor": None, "successors": []}
     related = Effort.objects.filter(Q(pk=effort.predecessor_id) | Q(predecessor=effort))
     lineage = list(
-        related.select_related("spearhead__plan").order_by("spearhead__plan__start_year", "pk")
+        related.select_related("spearhead__plan")
+        .only("number", "predecessor_id", "spearhead__number", "spearhead__plan__slug")
+        .order_by("spearhead__plan__start_year", "pk")
     )
     return {
         "predecessor": next((e for e in lineage if e.pk == effort.predecessor_id), None),

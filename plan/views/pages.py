@@ -106,7 +106,7 @@ def effort_detail(request, pk):
         "can_edit_milestones": effort.can_edit_milestones(request.user),
         "today": timezone.localdate(),
         "history": selectors.effort_history(effort=effort),
-        **selectors.effort_lineage(effort=effort),
+        **selectors.effort_lineage(effort=effort, plans=periods.plans_all(request)),
     }
     return render(request, "plan/effort_detail.html", context)
 

@@ -38,15 +38,15 @@ class EffortDetailTestCase(BaseTestCase):
         # groups, permissions (1), team membership (charlie may not edit it, so no question
         # whether the open round asks it for an update), history records, their
         # goals/partners/target groups (one query), updates (names only when shown),
-        # milestones with their owners, the effort it continues and those continuing it (one
-        # query), the menu's plan years awaiting the user's decision
+        # milestones with their owners, the menu's plan years awaiting the user's decision
         # (plan.context_processors) and every plan, once, for the menu's plan switcher
-        # (plan.periods)
-        with self.assertNumQueries(15):
+        # (plan.periods); no query for the efforts it continues or that continue it: it has
+        # no predecessor and no plan continues its plan
+        with self.assertNumQueries(14):
             self.client.get(self.url)
         for status in ["at_risk", "delayed", "on_track"] * 4:
             self.effort.set_status(status, by=self.bob)
-        with self.assertNumQueries(15):
+        with self.assertNumQueries(14):
             r = self.client.get(self.url)
         self.assertEqual(len(r.context["history"]), 13)  # 12 changes and the creation
 
