@@ -63,7 +63,7 @@ def goal_detail(request, pk):
 
 
 def _effort_page(request, efforts, *annotations):
-    """The requested page of a table of efforts, as plan.selectors.EffortLines (with the
+    """The requested page of a table of efforts, as plan.selectors.EffortLine (with the
     values of these annotations of the queryset)."""
     values = selectors.effort_line_values(efforts, *annotations)
     page = Paginator(values, EFFORTS_PER_PAGE).get_page(request.GET.get("page"))

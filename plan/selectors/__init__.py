@@ -1,0 +1,88 @@
+"""Reads across several plan models, with related rows preloaded (STYLE.md section 4), one
+module per part of the portal; callers use `selectors.<name>` from here."""
+
+from .efforts import (
+    EFFORT_LINE_COLUMNS,
+    EFFORT_VALUES_COLUMNS,
+    EffortLine,
+    EffortValues,
+    GoalLink,
+    effort_line_values,
+    effort_lineage,
+    effort_lines,
+    effort_milestones,
+    plan_current,
+    spearhead_goals_with_counts,
+    spearheads_overview,
+)
+from .history import (
+    HISTORY_HIDDEN,
+    effort_changes_since,
+    effort_history,
+)
+from .monitor import (
+    indicator_standings,
+)
+from .rounds import (
+    ATTENTION_STATUSES,
+    SUMMARY_LIMIT,
+    my_efforts,
+    round_awaiting_review,
+    round_awaiting_update,
+    round_completeness,
+    round_contacts,
+    round_meeting,
+    round_missing_by_contact,
+    round_missing_efforts,
+    round_missing_slice,
+    round_previous,
+    round_review_summary,
+)
+from .years import (
+    effort_link_names,
+    plan_snapshot,
+    plan_year_readiness,
+    plan_years_awaiting,
+    snapshot_diff,
+    year_narrative,
+    year_narrative_missing,
+)
+
+__all__ = [
+    "ATTENTION_STATUSES",
+    "EFFORT_LINE_COLUMNS",
+    "EFFORT_VALUES_COLUMNS",
+    "EffortLine",
+    "EffortValues",
+    "GoalLink",
+    "HISTORY_HIDDEN",
+    "SUMMARY_LIMIT",
+    "effort_changes_since",
+    "effort_history",
+    "effort_line_values",
+    "effort_lineage",
+    "effort_lines",
+    "effort_link_names",
+    "effort_milestones",
+    "indicator_standings",
+    "my_efforts",
+    "plan_current",
+    "plan_snapshot",
+    "plan_year_readiness",
+    "plan_years_awaiting",
+    "round_awaiting_review",
+    "round_awaiting_update",
+    "round_completeness",
+    "round_contacts",
+    "round_meeting",
+    "round_missing_by_contact",
+    "round_missing_efforts",
+    "round_missing_slice",
+    "round_previous",
+    "round_review_summary",
+    "snapshot_diff",
+    "spearhead_goals_with_counts",
+    "spearheads_overview",
+    "year_narrative",
+    "year_narrative_missing",
+]
