@@ -5,12 +5,15 @@ those of their groups); roles here are groups, so most pages that check a permis
 for both. One query on the link tables reads the same set.
 """
 
+import functools
+
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 
+@functools.cache
 def _permissions_sql() -> str:
     """A user's own permissions and their groups': one query on the link tables alone. The
     ORM's form of it (left joins through auth_group, OR-ed) costs about twice as long on

@@ -77,7 +77,8 @@ def _dashboard_context(request, page: str, selector, **arguments) -> dict:
     list and to the other pages keep."""
     narrowable = next(narrows for name, _url, _label, narrows in TABS if name == page)
     plan = plan_for_request(request)
-    context = {"plan": plan, "content_lang": content_lang()}
+    # menu_section: the main menu marks "Dashboard" on every one of its pages
+    context = {"plan": plan, "content_lang": content_lang(), "menu_section": "dashboard"}
     narrowed = {}
     if narrowable:
         form = DashboardFilterForm(filter_data(request.GET))
