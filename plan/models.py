@@ -278,10 +278,21 @@ class EffortQuerySet(models.QuerySet):
             late_milestone_due=models.Subquery(first.values("due")[:1]),
         )
 
-    def with_relations(self):
-        """What a list of efforts shows: code parts, team, lead and goals with their codes."""
-        return self.select_related("spearhead", "team", "lead").prefetch_related(
-            models.Prefetch("goals", queryset=Goal.objects.select_related("spearhead"))
+    def for_viewer(self, user):
+        """Annotate, in the efforts' own query, what an effort's page asks about the person
+        viewing it: `viewer_pk`, `viewer_in_team` (a member of the effort's team, which
+        Effort.is_editor then reads for that person) and `in_open_round` (an open round
+        asks the effort for an update)."""
+        members = Team.members.through.objects.filter(
+            team_id=models.OuterRef("team_id"), user_id=user.pk
+        )
+        asked = SteeringRound.efforts.through.objects.filter(
+            effort_id=models.OuterRef("pk"), steeringround__state=SteeringRound.State.OPEN
+        )
+        return self.annotate(
+            viewer_pk=models.Value(user.pk, output_field=models.IntegerField()),
+            viewer_in_team=models.Exists(members),
+            in_open_round=models.Exists(asked),
         )
 
 
@@ -432,6 +443,8 @@ class Effort(PythonCheckedConstraints, models.Model):
             return False
         if user.has_perm("plan.change_effort") or self.lead_id == user.pk:
             return True
+        if getattr(self, "viewer_pk", None) == user.pk:  # EffortQuerySet.for_viewer
+            return self.viewer_in_team
         return self.team.members.filter(pk=user.pk).exists()
 
     def can_edit(self, user) -> bool:

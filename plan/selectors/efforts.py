@@ -6,10 +6,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import (
+    CharField,
     Count,
+    F,
+    IntegerField,
     Prefetch,
     Q,
+    Value,
+    Window,
 )
+from django.db.models.functions import RowNumber
+from django.urls import reverse
 
 from ..models import (
     ADOPTED_STATES,
@@ -114,6 +121,47 @@ class GoalLink:
     @property
     def code(self) -> str:
         return f"{self.spearhead_number}.{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plan:goal-detail", args=[self.pk])
+
+
+def effort_links(*, effort: Effort) -> dict:
+    """What an effort's page shows of its many-to-many fields: its goals (GoalLinks, in
+    the plan's order) and the names of its partners and target groups (in the database's
+    order of names). One query (UNION ALL on the three link tables) instead of one per
+    field."""
+    number = Value(0, output_field=IntegerField())
+    empty = Value("", output_field=CharField())
+
+    def part(field, order_by, *columns):
+        """The link table's rows: the field's name, the position, then `columns` (their
+        names relative to the linked model)."""
+        target = Effort._meta.get_field(field).m2m_reverse_field_name()
+        position = Window(RowNumber(), order_by=[F(f"{target}__{name}").asc() for name in order_by])
+        columns = [
+            f"{target}__{column}" if isinstance(column, str) else column for column in columns
+        ]
+        links = getattr(Effort, field).through.objects.filter(effort_id=effort.pk)
+        return links.values_list(Value(field, output_field=CharField()), position, *columns)
+
+    goals = part(
+        "goals",
+        ["spearhead__number", "number"],
+        "id",
+        "spearhead__number",
+        "number",
+        "text",
+        "text_en",
+    )
+    names = [
+        part(field, ["name"], "id", number, number, "name", empty)
+        for field in ("partners", "target_groups")
+    ]
+    links = {"goals": [], "partners": [], "target_groups": []}
+    for kind, _position, *values in sorted(goals.union(*names, all=True), key=lambda row: row[:2]):
+        links[kind].append(GoalLink(*values) if kind == "goals" else values[3])
+    return links
 
 
 @dataclass

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 
 from .. import periods, selectors
 from ..filters import EffortFilter, filter_data
-from ..models import Effort, Goal, ProgressUpdate, Spearhead, SteeringRound
+from ..models import Effort, Goal, ProgressUpdate, Spearhead
 from .imports import IMPORT_PERMISSIONS
 
 EFFORTS_PER_PAGE = 50
@@ -91,16 +91,17 @@ def effort_list(request):
 
 
 def effort_detail(request, pk):
-    queryset = Effort.objects.with_relations().select_related("spearhead__plan")
-    effort = get_object_or_404(queryset.prefetch_related("partners", "target_groups"), pk=pk)
+    queryset = Effort.objects.select_related("spearhead__plan", "team", "lead")
+    effort = get_object_or_404(queryset.for_viewer(request.user), pk=pk)
     periods.plan_viewed(request, effort.spearhead.plan)
     is_editor = effort.is_editor(request.user)
     can_edit = is_editor and not effort.plan_is_closed
     context = {
         "effort": effort,
+        **selectors.effort_links(effort=effort),
         "can_edit": can_edit,
         # an open round asks this effort for an update
-        "can_update": can_edit and SteeringRound.objects.open().filter(efforts=effort).exists(),
+        "can_update": can_edit and effort.in_open_round,
         "updates": _updates_shown(effort, request.user, is_editor),
         "milestones": selectors.effort_milestones(effort=effort),
         "can_edit_milestones": effort.can_edit_milestones(request.user),

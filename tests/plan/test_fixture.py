@@ -131,7 +131,7 @@ def test_non_dutch_residents_2020(plan):
 
 
 def test_an_effort_contributes_to_another_spearheads_goal(plan):
-    efforts = Effort.objects.with_relations()
+    efforts = Effort.objects.prefetch_related("goals")
     assert any(
         goal.spearhead_id != effort.spearhead_id
         for effort in efforts

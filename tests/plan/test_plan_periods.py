@@ -543,12 +543,12 @@ PINNED = {  # each with the session, the user and the menu's plans and years awa
     "dashboard monitor": 5,
     "effort list": 12,
     "year detail": 11,
-    "effort detail": 14,
+    "effort detail": 11,
 }
 # a closed plan's year offers no step and no texts to write: the user's groups and the
-# texts still missing are not read; its efforts cannot be edited, so no open round is asked
-# for them, but the new plan continues it, so its efforts' successors are
-PINNED_CLOSED = {**PINNED, "year detail": 8}
+# texts still missing are not read; the new plan continues it, so its efforts' successors are
+# read (one query more)
+PINNED_CLOSED = {**PINNED, "year detail": 8, "effort detail": PINNED["effort detail"] + 1}
 # an effort of the new plan continues one of the old: one more query reads it (with one plan,
 # or in a plan no other continues, an effort has no lineage to read)
 PINNED_CONTINUING = {**PINNED, "effort detail": PINNED["effort detail"] + 1}
