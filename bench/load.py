@@ -61,6 +61,7 @@ FACTOR = 10
 WARM_UP = 4  # requests per page and person's role before locust: both workers compile
 TARGETS = ("bare", "mix")
 GOAL = 0.5
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 # the 20 people: role, how many, whether each gets a team of their own to edit
 PEOPLE = [
     ("regiegroep", 12, True),
@@ -315,7 +316,7 @@ def main() -> None:
                 str(BIN / "gunicorn"),
                 "leiden_intl.wsgi",
                 "--workers",
-                "2",
+                str(WORKERS),
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--log-level",
@@ -362,7 +363,7 @@ def main() -> None:
     # the round with the median ratio is shown page by page
     rows = sorted(runs, key=lambda run: run["ratio"])[len(runs) // 2]
     print(
-        f"\nLoad: gunicorn 2 workers + PostgreSQL 15, synthetic plan at {FACTOR}x, locust "
+        f"\nLoad: gunicorn {WORKERS} workers + PostgreSQL 15, synthetic plan at {FACTOR}x, locust "
         f"{USERS} logged-in people, {ROUNDS} rounds of {SECONDS} s per target (bare, mix, "
         f"bare, ...), no wait, loopback; load average at the end: "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; the round with the median "
@@ -403,7 +404,7 @@ def main() -> None:
         "users": USERS,
         "seconds": SECONDS,
         "round_count": ROUNDS,
-        "workers": 2,
+        "workers": WORKERS,
         "database": "postgresql",
         "factor": FACTOR,
         "ratio": ratio,
