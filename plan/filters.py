@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .forms import NameChoiceField
+from .forms import GoalLabelChoiceField, NameChoiceField, SpearheadChoiceField
 from .models import Effort, Goal, Milestone, Spearhead, TargetGroup, Team
 from .widgets import DutchOptionsSelect, OneTemplateSelect, bootstrap_classes
 
@@ -41,6 +41,19 @@ class NameChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = NameChoiceField
 
 
+class SpearheadChoiceFilter(django_filters.ModelChoiceFilter):
+    """Spearheads, their options read as values (number and name)."""
+
+    field_class = SpearheadChoiceField
+
+
+class GoalChoiceFilter(django_filters.ModelChoiceFilter):
+    """Goals, their options read as values (code and text): no model instance per option
+    and no server-side cursor, which ModelChoiceField's options open on PostgreSQL."""
+
+    field_class = GoalLabelChoiceField
+
+
 class EffortFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -49,16 +62,16 @@ class EffortFilter(django_filters.FilterSet):
         # A search that is too long is refused with a message beside the field and ignored.
         validators=[MaxLengthValidator(MAX_SEARCH_LENGTH), validate_search_words],
     )
-    spearhead = django_filters.ModelChoiceFilter(
+    spearhead = SpearheadChoiceFilter(
         label=_("Spearhead"),
         queryset=Spearhead.objects.all(),
         empty_label=_("All"),
         widget=OneTemplateSelect,
     )
-    goal = django_filters.ModelChoiceFilter(
+    goal = GoalChoiceFilter(
         label=_("Goal"),
         field_name="goals",
-        queryset=Goal.objects.select_related("spearhead"),
+        queryset=Goal.objects.all(),
         empty_label=_("All"),
         widget=OneTemplateSelect,
     )

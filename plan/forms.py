@@ -145,6 +145,26 @@ class UserChoiceField(ValuesChoices, forms.ModelChoiceField):
     label_fields = (User.USERNAME_FIELD,)
 
 
+class SpearheadChoiceField(ValuesChoices, forms.ModelChoiceField):
+    """Spearheads, labelled as Spearhead.__str__ is: "N. name" in the page's language."""
+
+    label_fields = ("number", "name", "name_en")
+
+    def label_from_values(self, number, name, name_en) -> str:
+        return f"{number}. {localized_text({'name': name, 'name_en': name_en}, 'name')}"
+
+
+class GoalLabelChoiceField(ValuesChoices, forms.ModelChoiceField):
+    """One goal, labelled as Goal.__str__ is: its code and its text in the page's
+    language."""
+
+    label_fields = ("spearhead__number", "number", "text", "text_en")
+
+    def label_from_values(self, spearhead_number, number, text, text_en) -> str:
+        text = localized_text({"text": text, "text_en": text_en}, "text")
+        return f"{spearhead_number}.{number} {text}"
+
+
 class GoalChoiceField(ValuesChoices, forms.ModelMultipleChoiceField):
     label_fields = ("spearhead__number", "number", "text")
 

@@ -55,6 +55,9 @@ class EnglishContentTestCase(BaseTestCase):
         team = f'<option value="{self.team_w.pk}" lang="nl">Wonen</option>'
         self.assertContains(r, team, html=False)
         self.assertContains(r, '<option value="" selected>All</option>', html=False)
+        # the spearheads to filter on in English where they have an English name
+        economy = f'<option value="{self.economy.pk}">3. Knowledge &amp; Economy</option>'
+        self.assertContains(r, economy, html=False)
 
     def test_the_dutch_interface_is_unchanged(self):
         self.client.force_login(self.alice)
@@ -65,6 +68,10 @@ class EnglishContentTestCase(BaseTestCase):
         self.assertNotContains(r, 'lang="nl"><', html=False)
         r = self.client.get(reverse("plan:effort-list"))
         self.assertContains(r, f'<option value="{self.team_w.pk}">Wonen</option>', html=False)
+        economy = f'<option value="{self.economy.pk}">3. Kennis &amp; Economie</option>'
+        self.assertContains(r, economy, html=False)
+        goal = f'<option value="{self.city_goal.pk}">3.1 Leiden als kennisstad</option>'
+        self.assertContains(r, goal, html=False)
 
     def test_a_team_member_writes_the_english_title_in_the_edit_form(self):
         self.client.force_login(self.charlie)
