@@ -4,9 +4,9 @@ Sets up what `make serve` runs, on loopback only: a throwaway PostgreSQL databas
 127.0.0.1:5432 (user postgres, trust auth), migrated and filled with the synthetic plan at
 10x (generate_scale_data --factor 10: 500 efforts, an open update round); static files
 collected into a temporary STATIC_ROOT (hashed, STATIC_MANIFEST=true); gunicorn
-leiden_intl.wsgi with 2 workers on a free port of 127.0.0.1, with DEBUG=false HTTPS=false
-and bench.settings (the project's settings with bench/urls.py, so that the same server also
-serves the bare view).
+leiden_intl.wsgi with 2 workers (BENCH_WORKERS to try others) on a free port of 127.0.0.1,
+with DEBUG=false HTTPS=false and bench.settings (the project's settings with bench/urls.py,
+so that the same server also serves the bare view).
 
 20 people log in, each with a session of their own created in the database: 12 steering-group
 members, each in a team of their own with efforts in the open round; 2 programme managers,
