@@ -6,7 +6,7 @@ from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from plan import content as plan_content
 from plan.models import Effort
@@ -80,6 +80,29 @@ def _url_maker(view_name: str):
     """f(pk) -> the page's path, with reverse() run once instead of once per row."""
     path = reverse(view_name, args=[_PK])
     return lambda pk: path.replace(str(_PK), str(pk))
+
+
+@register.simple_tag
+def goal_items(goals):
+    """The items of a spearhead's goal list on the plan's overview (goals annotated with
+    `effort_count`): code, linked text in the page's language (Dutch text marked on an
+    English page) and the number of efforts. Written in Python: as template markup the
+    overview's goals were most of its rendering."""
+    page_language = translation.get_language()
+    goal_url = _url_maker("plan:goal-detail")
+    items = []
+    for goal in goals:
+        text, language = plan_content.localized(goal, "text")
+        text = escape(text)
+        if language != page_language:
+            text = f'<span lang="{language}">{text}</span>'
+        count = goal.effort_count
+        efforts = ngettext("%(counter)s effort", "%(counter)s efforts", count) % {"counter": count}
+        items.append(
+            f'<li><span class="goal-code">{goal.code}</span> <a href="{goal_url(goal.pk)}">'
+            f'{text}</a> <span class="text-body-secondary">({escape(efforts)})</span></li>'
+        )
+    return mark_safe("\n".join(items))
 
 
 @register.simple_tag

@@ -44,6 +44,13 @@ class EnglishContentTestCase(BaseTestCase):
         # spearhead 1 has no English name: shown in Dutch, marked for screen readers
         self.assertContains(r, '<span lang="nl">Integratie &amp; Ontmoeting</span>', html=False)
         self.assertContains(r, "3. Knowledge &amp; Economy</a>", html=False)
+        # a goal without an English text: its text marked Dutch, its count in English
+        self.assertContains(
+            r,
+            '<span lang="nl">Meer ontmoeting</span></a> <span class="text-body-secondary">'
+            "(2 efforts)</span>",
+            html=False,
+        )
         r = self.client.get(reverse("plan:effort-detail", args=[self.other_effort.pk]))
         self.assertContains(
             r, '<span lang="nl">Huurteam met internationals als aandachtsgroep</span>', html=False

@@ -13,8 +13,16 @@ class PlanOverviewTestCase(BaseTestCase):
         self.assertContains(r, "Samen")
         self.assertContains(r, "1. Integratie &amp; Ontmoeting")
         self.assertContains(r, "3. Kennis &amp; Economie")
-        self.assertContains(r, self.meeting_goal.get_absolute_url())
-        self.assertContains(r, "Meer ontmoeting")
+        # each goal linked, with the number of efforts contributing to it
+        url = self.meeting_goal.get_absolute_url()
+        goal = (
+            f'<li><span class="goal-code">1.3</span> <a href="{url}">'
+            'Meer ontmoeting</a> <span class="text-body-secondary">(2 inspanningen)</span></li>'
+        )
+        self.assertContains(r, goal, html=True)
+        self.assertContains(
+            r, 'Leiden als kennisstad</a> <span class="text-body-secondary">(1 inspanning)'
+        )
 
     def test_it_counts_efforts_per_status_per_spearhead(self):
         self.client.force_login(self.alice)
