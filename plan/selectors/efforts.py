@@ -110,17 +110,25 @@ def effort_milestones(*, effort: Effort) -> list:
     return list(effort.milestones.select_related("owner").order_by("due", "pk"))
 
 
+class Coded:
+    """For rows read as values with `spearhead_number` and `number`: the code "S.N" that
+    Effort.code and Goal.code give the models."""
+
+    spearhead_number: int
+    number: int
+
+    @property
+    def code(self) -> str:
+        return f"{self.spearhead_number}.{self.number}"
+
+
 @dataclass
-class GoalLink:
+class GoalLink(Coded):
     pk: int
     spearhead_number: int
     number: int
     text: str
     text_en: str
-
-    @property
-    def code(self) -> str:
-        return f"{self.spearhead_number}.{self.number}"
 
     def get_absolute_url(self) -> str:
         return reverse("plan:goal-detail", args=[self.pk])
@@ -165,7 +173,7 @@ def effort_links(*, effort: Effort) -> dict:
 
 
 @dataclass
-class EffortValues:
+class EffortValues(Coded):
     """An effort read as plain values (values_list, in the order of these fields and then a
     subclass's), for lists that show many: what every such list shows, its code and its
     status's label. Loading efforts as models with their relations was most of such pages'
@@ -178,10 +186,6 @@ class EffortValues:
     title_en: str
     status: str
     progress: int
-
-    @property
-    def code(self) -> str:
-        return f"{self.spearhead_number}.{self.number}"
 
     def get_status_display(self) -> str:
         return Effort.Status(self.status).label

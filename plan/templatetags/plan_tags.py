@@ -88,14 +88,10 @@ def goal_items(goals):
     `effort_count`): code, linked text in the page's language (Dutch text marked on an
     English page) and the number of efforts. Written in Python: as template markup the
     overview's goals were most of its rendering."""
-    page_language = translation.get_language()
     goal_url = _url_maker("plan:goal-detail")
     items = []
     for goal in goals:
-        text, language = plan_content.localized(goal, "text")
-        text = escape(text)
-        if language != page_language:
-            text = f'<span lang="{language}">{text}</span>'
+        text = content_html(goal, "text")
         count = goal.effort_count
         efforts = ngettext("%(counter)s effort", "%(counter)s efforts", count) % {"counter": count}
         items.append(
